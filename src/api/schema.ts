@@ -1,0 +1,29 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { AccessLogResolver } from '../access-log/access-log.resolver';
+import { roleAuthChecker } from '../auth/auth-checker';
+import { MeResolver } from '../auth/me.resolver';
+import { RegistrationResolver } from '../registration/registration.resolver';
+import { WaveResolver } from '../registration/wave.resolver';
+import { RevealResolver } from '../reveal/reveal.resolver';
+import { SubjectsResolver } from '../subjects/subjects.resolver';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver];
+
+export const SCHEMA_HEADER =
+  '# GENERATED FILE — do not edit. Produced from the code in src/ by `npm run schema`;\n' +
+  '# test/unit/schema-drift.test.ts fails when it differs from what the code builds.\n\n';
+
+let cached: GraphQLSchema | undefined;
+
+/** The executable schema, built once from the resolver classes (code first). */
+export function buildSamaranSchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker: roleAuthChecker, validate: false });
+  return cached;
+}
+
+/** The committed `schema.graphql` text: header plus the sorted SDL. */
+export function printSamaranSchema(): string {
+  return SCHEMA_HEADER + printSchema(lexicographicSortSchema(buildSamaranSchema())) + '\n';
+}

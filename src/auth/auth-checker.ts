@@ -1,0 +1,42 @@
+import type { AuthChecker } from 'type-graphql';
+import { AccessAction } from '../access-log/access-log.service';
+import type { RequestContext } from '../context';
+import { AuthError } from '../errors';
+import { isUuid } from '../registration/registration.service';
+import { hasAnyRole } from './principal';
+import type { Role } from './role';
+
+/** Operations whose refused attempts are recorded in the access log, by root field name. */
+const AUDITED_FIELDS: Readonly<Record<string, AccessAction>> = {
+  reveal: AccessAction.REVEAL,
+  findSubjectByNik: AccessAction.FIND_BY_NIK,
+  subjects: AccessAction.READ_SUBJECTS,
+  subject: AccessAction.READ_SUBJECT,
+  accessLog: AccessAction.READ_ACCESS_LOG,
+  verifyAccessLog: AccessAction.VERIFY_ACCESS_LOG,
+};
+
+/**
+ * type-graphql's `@Authorized(...roles)` check. `@Authorized()` with no roles admits any
+ * authenticated principal. Raises our own errors so the codes are the contract's
+ * (UNAUTHENTICATED / FORBIDDEN) rather than type-graphql's. A refused attempt at an audited
+ * operation is written to the access log as DENIED first (never with the arguments' values,
+ * only a subject id when one was named).
+ */
+export const roleAuthChecker: AuthChecker<RequestContext, Role> = async ({ context, info, args }, roles) => {
+  if (!context.principal) throw AuthError.unauthenticated();
+  if (roles.length === 0 || hasAnyRole(context.principal, roles)) return true;
+  const action = info.parentType.name === 'Query' || info.parentType.name === 'Mutation' ? AUDITED_FIELDS[info.fieldName] : undefined;
+  if (action) {
+    const named = typeof args.subjectId === 'string' ? args.subjectId : typeof args.id === 'string' ? args.id : undefined;
+    await context.services.accessLog.appendAlone(context.em, {
+      principal: context.principal,
+      requestId: context.requestId,
+      action,
+      subjectIds: named && isUuid(named) ? [named] : [],
+      outcome: 'DENIED',
+      reason: 'FORBIDDEN',
+    });
+  }
+  throw AuthError.forbidden();
+};

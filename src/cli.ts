@@ -1,0 +1,143 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AccessLogService } from './access-log/access-log.service';
+import { printSamaranSchema } from './api/schema';
+import { mintDevelopmentToken } from './auth/development-keys';
+import { loadConfig, type Config } from './config';
+import { openDatabase } from './database/orm';
+import { loadDemo } from './demo/demo-loader';
+import { createLogger } from './observability/logger';
+import { loadKeyring } from './pseudonymization/key-loading';
+import { Keyring, writeKeysFile } from './pseudonymization/keyring';
+import { createServerAndServe } from './serve';
+import { createServices } from './services';
+import { Wave } from './registration/wave.entity';
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(value);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The `samaran` command line. Every command reads the same configuration variables as the server. */
+export function buildProgram(config: () => Config = () => loadConfig()): Command {
+  const program = new Command('samaran')
+    .description('Samaran: exact accountability counts over pseudonymized registrants')
+    .showHelpAfterError()
+    .exitOverride((error) => {
+      throw error;
+    });
+
+  program
+    .command('serve')
+    .description('start the HTTP server (GraphQL at /graphql); migrates first, loads demo data when enabled and empty')
+    .action(async () => {
+      await createServerAndServe(config());
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const database = await openDatabase(config(), { migrate: true });
+      await database.close();
+      print(`migrated (${database.dialect})`);
+    });
+
+  program
+    .command('schema')
+    .description('print the GraphQL schema generated from the code (the committed schema.graphql)')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action((options: { out?: string }) => {
+      const text = printSamaranSchema();
+      if (options.out) fs.writeFileSync(options.out, text);
+      else process.stdout.write(text);
+    });
+
+  program
+    .command('demo')
+    .description('load N synthetic registrants (valid NIKs, Indonesian names) into an empty database')
+    .option('--registrants <n>', 'how many registrants', positiveInteger, 50_000)
+    .option('--seed <n>', 'random seed (same seed, same people)', positiveInteger, 20261123)
+    .action(async (options: { registrants: number; seed: number }) => {
+      const cfg = config();
+      const logger = createLogger(cfg);
+      const database = await openDatabase(cfg);
+      try {
+        if ((await database.fork().count(Wave)) > 0) throw new Error('the database is not empty; demo data loads into an empty database only');
+        const services = createServices(cfg, database, loadKeyring(cfg, logger), logger);
+        const result = await loadDemo(services, { registrants: options.registrants, seed: options.seed });
+        print(`loaded ${result.registrants} registrants, ${result.applications} applications in ${result.milliseconds} ms`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('access-log')
+    .description('the tamper-evident access log')
+    .command('verify')
+    .description('recompute the whole hash chain from the database; exit 0 with the head hash, or 1 with the first broken sequence number')
+    .action(async () => {
+      const database = await openDatabase(config(), { migrate: false });
+      try {
+        const verdict = await new AccessLogService(() => new Date()).verify(database.fork());
+        if (verdict.ok) {
+          print(`ok: ${verdict.length} events, head hash ${verdict.headHash}`);
+        } else {
+          print(`BROKEN: first broken sequence number ${verdict.firstBrokenSeq} (${verdict.length} events; last intact hash ${verdict.headHash})`);
+          process.exitCode = 1;
+        }
+      } finally {
+        await database.close();
+      }
+    });
+
+  const keys = program.command('keys').description('token and vault keys');
+  keys
+    .command('generate')
+    .description('write a new keys file (one token key, one key-encryption key); refuses to overwrite')
+    .option('--out <file>', 'where to write (default: SAMARAN_KEYS_FILE or <data dir>/keys.json)')
+    .action((options: { out?: string }) => {
+      const target = path.resolve(options.out ?? config().keysFile);
+      if (fs.existsSync(target)) throw new Error(`${target} exists; refusing to overwrite keys (data sealed under them would be lost)`);
+      writeKeysFile(target, Keyring.generate());
+      print(`wrote ${target} (mode 0600)`);
+    });
+
+  program
+    .command('token')
+    .description('mint a development bearer token signed by the data dir key (refused in production)')
+    .requiredOption('--sub <sub>', 'the token subject')
+    .addOption(new Option('--role <role>', 'a role (repeat or comma-separate); none gives a roles-less token').argParser(collect).default([]))
+    .option('--agency <agency>', 'the agency claim for AGENCY tokens')
+    .option('--ttl <seconds>', 'lifetime in seconds', positiveInteger, 3600)
+    .action(async (options: { sub: string; role: string[]; agency?: string; ttl: number }) => {
+      print(await mintDevelopmentToken(config(), { sub: options.sub, roles: options.role, agency: options.agency, ttlSeconds: options.ttl }));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return;
+    if (code?.startsWith('commander.')) {
+      process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,113 @@
+import path from 'node:path';
+
+/**
+ * The only reader of the environment. Everything else receives a frozen `Config`.
+ * The variable names are part of the external contract (shared/contract.md); keep them.
+ */
+
+export type RuntimeEnvironment = 'production' | 'development' | 'test';
+
+export interface Config {
+  readonly env: RuntimeEnvironment;
+  readonly port: number;
+  readonly host: string;
+  /** `postgres://…` for PostgreSQL; undefined means embedded SQLite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Load a synthetic dataset when the database is empty. */
+  readonly demo: boolean;
+  readonly demoRegistrants: number;
+  readonly jwksFile: string | undefined;
+  readonly jwksUrl: string | undefined;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  /** Token and vault keys. Outside production a file is generated here when missing. */
+  readonly keysFile: string;
+  readonly suppressionK: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be "on" or "off", got "${raw}"`);
+}
+
+function runtimeEnvironment(env: Env): RuntimeEnvironment {
+  const raw = nonEmpty(env.NODE_ENV);
+  if (raw === 'production' || raw === 'test') return raw;
+  return 'development';
+}
+
+/**
+ * Reads the configuration from `env` (by default the process environment) into a frozen object.
+ * Raises ConfigError with a message naming the variable when a value is malformed, and — in
+ * production — when the JWKS, issuer, audience or keys file is missing: production never falls
+ * back to a development default.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const environment = runtimeEnvironment(env);
+  const production = environment === 'production';
+  const dataDir = path.resolve(nonEmpty(env.SAMARAN_DATA_DIR) ?? './data');
+  const jwksFile = nonEmpty(env.SAMARAN_JWKS_FILE);
+  const jwksUrl = nonEmpty(env.SAMARAN_JWKS_URL);
+  const issuer = nonEmpty(env.SAMARAN_JWT_ISSUER);
+  const audience = nonEmpty(env.SAMARAN_JWT_AUDIENCE);
+  const keysFile = nonEmpty(env.SAMARAN_KEYS_FILE);
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+
+  if (jwksFile && jwksUrl) throw new ConfigError('set SAMARAN_JWKS_FILE or SAMARAN_JWKS_URL, not both');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL (leave it unset for embedded SQLite)');
+  }
+  if (production) {
+    const missing = [
+      !jwksFile && !jwksUrl ? 'SAMARAN_JWKS_FILE or SAMARAN_JWKS_URL' : undefined,
+      !issuer ? 'SAMARAN_JWT_ISSUER' : undefined,
+      !audience ? 'SAMARAN_JWT_AUDIENCE' : undefined,
+      !keysFile ? 'SAMARAN_KEYS_FILE' : undefined,
+    ].filter((name): name is string => name !== undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(`NODE_ENV=production requires ${missing.join(', ')}; refusing to start with development defaults`);
+    }
+  }
+
+  return Object.freeze({
+    env: environment,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    databaseUrl,
+    dataDir,
+    demo: onOff(env, 'SAMARAN_DEMO', !production),
+    demoRegistrants: integer(env, 'SAMARAN_DEMO_REGISTRANTS', 50_000, 0, 10_000_000),
+    jwksFile: jwksFile ? path.resolve(jwksFile) : undefined,
+    jwksUrl,
+    jwtIssuer: issuer ?? 'samaran-dev',
+    jwtAudience: audience ?? 'samaran',
+    keysFile: keysFile ? path.resolve(keysFile) : path.join(dataDir, 'keys.json'),
+    suppressionK: integer(env, 'SAMARAN_SUPPRESSION_K', 10, 1, 1_000_000),
+    logLevel: nonEmpty(env.SAMARAN_LOG_LEVEL) ?? (environment === 'test' ? 'warn' : 'info'),
+  });
+}

@@ -1,0 +1,9 @@
+import { AccessEvent, AccessEventSubject, AccessLogHead } from '../access-log/access-event.entity';
+import { DataKey } from '../pseudonymization/data-key.entity';
+import { VaultEntry } from '../pseudonymization/vault-entry.entity';
+import { Wave } from '../registration/wave.entity';
+import { Application } from '../subjects/application.entity';
+import { Subject } from '../subjects/subject.entity';
+
+/** Every entity, listed explicitly: discovery never scans folders. */
+export const ENTITIES = [Wave, Subject, Application, VaultEntry, DataKey, AccessEvent, AccessEventSubject, AccessLogHead];

@@ -1,0 +1,19 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000001Foundation as PostgresqlFoundation } from './postgresql/Migration20261123000001_foundation';
+import { Migration20261123000001Foundation as SqliteFoundation } from './sqlite/Migration20261123000001_foundation';
+import { Migration20261123110000AccessLog as PostgresqlAccessLog } from './postgresql/Migration20261123110000_access_log';
+import { Migration20261123110000AccessLog as SqliteAccessLog } from './sqlite/Migration20261123110000_access_log';
+
+/**
+ * One migration list per dialect: MikroORM has no single migration set for SQLite and
+ * PostgreSQL. Both lists must describe the same entities; the schema-drift test checks each
+ * against the entity metadata.
+ */
+export const SQLITE_MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261123000001_foundation', class: SqliteFoundation },
+  { name: 'Migration20261123110000_access_log', class: SqliteAccessLog },
+];
+export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261123000001_foundation', class: PostgresqlFoundation },
+  { name: 'Migration20261123110000_access_log', class: PostgresqlAccessLog },
+];

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Config } from '../config';
+import { ENTITIES } from './entities';
+import { POSTGRESQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export interface Database {
+  readonly orm: MikroORM;
+  readonly dialect: Dialect;
+  /** A fresh EntityManager fork; one per request or job, never the global one. */
+  fork(): EntityManager;
+  close(): Promise<void>;
+}
+
+export function dialectOf(config: Pick<Config, 'databaseUrl'>): Dialect {
+  return config.databaseUrl ? 'postgresql' : 'sqlite';
+}
+
+export function sqliteFile(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'samaran.sqlite');
+}
+
+function ormOptions(config: Config): Options {
+  const shared = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    // MikroORM's logger would print query parameters (tokens, ciphertexts); never enable it.
+    logger: () => undefined,
+  } satisfies Partial<Options>;
+  if (config.databaseUrl) {
+    return {
+      ...shared,
+      driver: PostgreSqlDriver,
+      clientUrl: config.databaseUrl,
+      pool: { min: 0, max: 10 },
+      migrations: { migrationsList: POSTGRESQL_MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
+    } as Options;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...shared,
+    driver: BetterSqliteDriver,
+    dbName: sqliteFile(config),
+    migrations: { migrationsList: SQLITE_MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
+  } as Options;
+}
+
+/**
+ * Connects to the configured database (PostgreSQL when DATABASE_URL is set, else the SQLite file
+ * in the data dir) and, unless told otherwise, applies pending migrations. SQLite runs in WAL
+ * mode with foreign keys on.
+ */
+export async function openDatabase(config: Config, options: { migrate?: boolean } = {}): Promise<Database> {
+  const orm = await MikroORM.init(ormOptions(config));
+  const dialect = dialectOf(config);
+  if (dialect === 'sqlite') {
+    const connection = orm.em.getConnection();
+    await connection.execute('pragma journal_mode = wal');
+    await connection.execute('pragma synchronous = normal');
+    await connection.execute('pragma foreign_keys = on');
+    await connection.execute('pragma busy_timeout = 5000');
+  }
+  if (options.migrate !== false) await orm.getMigrator().up();
+  return {
+    orm,
+    dialect,
+    fork: () => orm.em.fork() as EntityManager,
+    close: () => orm.close(true),
+  };
+}
+
+/** True when the database answers a trivial query (used by /readyz). */
+export async function isDatabaseReachable(database: Database): Promise<boolean> {
+  try {
+    await database.orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

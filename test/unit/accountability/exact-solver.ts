@@ -1,0 +1,129 @@
+/**
+ * Exact attacker for small count tables (test-only; exponential in the worst case).
+ *
+ * The attacker knows every visible cell, the total of every line whose total is ≥ k, the table
+ * total unless it is suppressed, that every present cell is ≥ 1 (omitted cells are 0) and that a
+ * primary-suppressed cell (count < k) is ≤ k − 1. It enumerates integer assignments of the hidden
+ * cells consistent with all of that and reports the hidden cells that take a single value.
+ *
+ * Lines are derived here independently of the implementation under test.
+ */
+import type { SuppressionCell } from '../../../src/accountability/suppression';
+
+interface Constraint {
+  vars: number[];
+  rhs: number;
+}
+
+export interface Line {
+  cells: number[];
+  total: number;
+}
+
+/** All lines of the table: for each dimension, cells grouped by their key without it. */
+export function linesOf(cells: readonly SuppressionCell[]): Line[] {
+  const dims = cells.length > 0 ? cells[0].key.length : 0;
+  const lines: Line[] = [];
+  for (let d = 0; d < dims; d++) {
+    const groups = new Map<string, Line>();
+    cells.forEach((cell, i) => {
+      const rest = JSON.stringify(cell.key.filter((_, e) => e !== d));
+      let line = groups.get(rest);
+      if (!line) {
+        line = { cells: [], total: 0 };
+        groups.set(rest, line);
+      }
+      line.cells.push(i);
+      line.total += cell.count;
+    });
+    lines.push(...groups.values());
+  }
+  return lines;
+}
+
+/**
+ * Indices of hidden cells whose value the attacker can pin down. `budget` bounds the number of
+ * search nodes; exceeding it throws rather than returning a guess.
+ */
+export function recoverableCells(
+  cells: readonly SuppressionCell[],
+  k: number,
+  suppressed: readonly boolean[],
+  totalSuppressed: boolean,
+  budget = 2_000_000,
+): number[] {
+  const hidden = cells.map((_, i) => i).filter((i) => suppressed[i]);
+  const varOf = new Map<number, number>(hidden.map((cell, v) => [cell, v]));
+  const constraints: Constraint[] = [];
+  const addConstraint = (members: number[], total: number): void => {
+    const vars: number[] = [];
+    let rhs = total;
+    for (const c of members) {
+      const v = varOf.get(c);
+      if (v === undefined) rhs -= cells[c].count;
+      else vars.push(v);
+    }
+    if (vars.length > 0) constraints.push({ vars, rhs });
+  };
+  for (const line of linesOf(cells)) if (line.total >= k) addConstraint(line.cells, line.total);
+  const tableTotal = cells.reduce((s, c) => s + c.count, 0);
+  if (!totalSuppressed) addConstraint(cells.map((_, i) => i), tableTotal);
+
+  const lb = hidden.map(() => 1);
+  const ub = hidden.map((cell) => (cells[cell].count < k ? k - 1 : Infinity));
+  const byVar: Constraint[][] = hidden.map(() => []);
+  for (const c of constraints) for (const v of c.vars) byVar[v].push(c);
+  for (const c of constraints) for (const v of c.vars) ub[v] = Math.min(ub[v], c.rhs - (c.vars.length - 1));
+  // A hidden cell in no known sum is unconstrained above, hence never recoverable.
+  const free = hidden.map((_, v) => byVar[v].length === 0 && ub[v] > lb[v]);
+
+  let nodes = 0;
+  const value = new Array<number>(hidden.length).fill(0);
+  const assigned = new Array<boolean>(hidden.length).fill(false);
+
+  const consistent = (): boolean => {
+    for (const c of constraints) {
+      let rem = c.rhs;
+      let lo = 0;
+      let hi = 0;
+      for (const v of c.vars) {
+        if (assigned[v]) rem -= value[v];
+        else {
+          lo += lb[v];
+          hi += ub[v];
+        }
+      }
+      if (rem < lo || rem > hi) return false;
+    }
+    return true;
+  };
+
+  /** Depth-first search for one full solution, `order[0]` restricted to values ≠ `avoid`. */
+  const solve = (order: number[], depth: number, avoid: number | undefined): number[] | undefined => {
+    if (++nodes > budget) throw new Error('exact solver: search budget exceeded');
+    if (depth === order.length) return value.slice();
+    const v = order[depth];
+    const top = Number.isFinite(ub[v]) ? ub[v] : lb[v] + 1;
+    for (let x = lb[v]; x <= top; x++) {
+      if (depth === 0 && x === avoid) continue;
+      value[v] = x;
+      assigned[v] = true;
+      const found = consistent() ? solve(order, depth + 1, avoid) : undefined;
+      assigned[v] = false;
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  const vars = hidden.map((_, v) => v).filter((v) => !free[v]);
+  const first = solve(vars, 0, undefined);
+  if (!first) throw new Error('exact solver: the true table should always be a solution');
+  const seen = hidden.map((_, v) => new Set<number>(free[v] ? [1, 2] : [first[v]]));
+  for (const v of vars) {
+    if (seen[v].size >= 2) continue;
+    const order = [v, ...vars.filter((w) => w !== v)];
+    const other = solve(order, 0, first[v]);
+    if (other) for (const w of vars) seen[w].add(other[w]);
+  }
+  return hidden.filter((_, v) => seen[v].size < 2);
+}

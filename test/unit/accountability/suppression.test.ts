@@ -1,0 +1,326 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type SuppressionCell,
+  type SuppressionPattern,
+  suppressSmallCells,
+} from '../../../src/accountability/suppression';
+import { linesOf, recoverableCells } from './exact-solver';
+
+/** Builds cells from `[['a', 'x'], 3]`-style rows. */
+function table(rows: ReadonlyArray<readonly [readonly string[], number]>): SuppressionCell[] {
+  return rows.map(([key, count]) => ({ key, count }));
+}
+
+function hiddenKeys(cells: readonly SuppressionCell[], pattern: SuppressionPattern): string[] {
+  return cells.filter((_, i) => pattern.suppressed[i]).map((c) => c.key.join('/')).sort();
+}
+
+/** Keys of the hidden cells that no pattern could protect: recoverable even when all is hidden. */
+function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean): Set<number> {
+  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed));
+}
+
+/** Dense grid of the given sizes; cells with count 0 are omitted. */
+function grid(sizes: readonly number[], counts: readonly number[]): SuppressionCell[] {
+  const cells: SuppressionCell[] = [];
+  counts.forEach((count, index) => {
+    if (count === 0) return;
+    let rest = index;
+    const key = sizes.map((size, d) => {
+      const v = rest % size;
+      rest = Math.floor(rest / size);
+      return `d${d}v${v}`;
+    });
+    cells.push({ key, count });
+  });
+  return cells;
+}
+
+const tableArb = (maxSize: number, maxCells: number, count: fc.Arbitrary<number>) =>
+  fc
+    .integer({ min: 1, max: 3 })
+    .chain((dims) => fc.array(fc.integer({ min: 1, max: maxSize }), { minLength: dims, maxLength: dims }))
+    .filter((sizes) => sizes.reduce((a, b) => a * b, 1) <= maxCells)
+    .chain((sizes) => {
+      const n = sizes.reduce((a, b) => a * b, 1);
+      return fc.array(count, { minLength: n, maxLength: n }).map((counts) => grid(sizes, counts));
+    });
+
+const mixedCount = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 6 }) },
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 60 }) },
+);
+const kArb = fc.integer({ min: 2, max: 15 });
+
+describe('suppressSmallCells', () => {
+  describe('examples', () => {
+    it('gives a 1-D table with one small cell a single complement, the smallest other cell', () => {
+      const cells = table([[['a'], 3], [['b'], 40], [['c'], 20], [['d'], 25]]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(hiddenKeys(cells, pattern)).toEqual(['a', 'c']);
+      expect(pattern).toMatchObject({ primary: 1, complementary: 1, totalSuppressed: false });
+    });
+
+    it('breaks ties between equal complements by key', () => {
+      const cells = table([[['z'], 20], [['a'], 3], [['m'], 20]]);
+      expect(hiddenKeys(cells, suppressSmallCells(cells, 5))).toEqual(['a', 'm']);
+    });
+
+    it('resolves a complement that breaks a crossing line, up to a fixpoint', () => {
+      // Row r1 takes (r1,c2) as complement; that leaves columns c1 and c2 with one hidden cell
+      // each, which pulls in (r2,c1) and (r2,c2); row r2 then hides two cells and is fine.
+      const cells = table([
+        [['r1', 'c1'], 2], [['r1', 'c2'], 10], [['r1', 'c3'], 50],
+        [['r2', 'c1'], 30], [['r2', 'c2'], 40], [['r2', 'c3'], 60],
+      ]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(hiddenKeys(cells, pattern)).toEqual(['r1/c1', 'r1/c2', 'r2/c1', 'r2/c2']);
+      expect(pattern).toMatchObject({ primary: 1, complementary: 3, totalSuppressed: false });
+      expect(recoverableCells(cells, 5, pattern.suppressed, pattern.totalSuppressed)).toEqual([]);
+    });
+
+    it('needs no complement in lines whose own total is below k', () => {
+      // Rows and columns through the two small cells total 2 and 3: their totals are suppressed
+      // wherever they appear, so a single hidden cell there leaks nothing.
+      const cells = table([
+        [['r1', 'c1'], 2], [['r2', 'c2'], 3],
+        [['r3', 'c3'], 40], [['r3', 'c4'], 50], [['r4', 'c3'], 60], [['r4', 'c4'], 70],
+      ]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(hiddenKeys(cells, pattern)).toEqual(['r1/c1', 'r2/c2']);
+      expect(pattern).toMatchObject({ primary: 2, complementary: 0, totalSuppressed: false });
+      expect(recoverableCells(cells, 5, pattern.suppressed, pattern.totalSuppressed)).toEqual([]);
+    });
+
+    it('suppresses the total, and only primaries, when the whole table is below k', () => {
+      const cells = table([[['a', 'x'], 1], [['a', 'y'], 1], [['b', 'x'], 2]]);
+      expect(suppressSmallCells(cells, 10)).toEqual({
+        suppressed: [true, true, true],
+        totalSuppressed: true,
+        primary: 3,
+        complementary: 0,
+      });
+    });
+
+    it('handles D = 0: the single cell is the total', () => {
+      expect(suppressSmallCells([{ key: [], count: 3 }], 5)).toEqual({
+        suppressed: [true], totalSuppressed: true, primary: 1, complementary: 0,
+      });
+      expect(suppressSmallCells([{ key: [], count: 12 }], 5)).toEqual({
+        suppressed: [false], totalSuppressed: false, primary: 0, complementary: 0,
+      });
+    });
+
+    it('does not suppress the total of an empty table (0 is implied by the absence of cells)', () => {
+      expect(suppressSmallCells([], 5)).toEqual({ suppressed: [], totalSuppressed: false, primary: 0, complementary: 0 });
+    });
+
+    it('gives the same pattern for any input order', () => {
+      const cells = table([
+        [['r1', 'c1'], 2], [['r1', 'c2'], 10], [['r1', 'c3'], 10],
+        [['r2', 'c1'], 10], [['r2', 'c2'], 10], [['r2', 'c3'], 10],
+        [['r3', 'c1'], 10], [['r3', 'c2'], 10], [['r3', 'c3'], 4],
+      ]);
+      const expected = hiddenKeys(cells, suppressSmallCells(cells, 5));
+      for (const order of [[8, 7, 6, 5, 4, 3, 2, 1, 0], [4, 0, 8, 2, 6, 1, 3, 5, 7]]) {
+        const shuffled = order.map((i) => cells[i]);
+        expect(hiddenKeys(shuffled, suppressSmallCells(shuffled, 5))).toEqual(expected);
+      }
+    });
+
+    it('never mutates its input', () => {
+      const cells = table([[['a'], 3], [['b'], 40]]);
+      const copy = structuredClone(cells);
+      suppressSmallCells(Object.freeze(cells), 5);
+      expect(cells).toEqual(copy);
+    });
+
+    it('rejects keys of different lengths and duplicate keys', () => {
+      expect(() => suppressSmallCells(table([[['a'], 3], [['a', 'x'], 4]]), 5)).toThrow(/key values/);
+      expect(() => suppressSmallCells(table([[['a'], 3], [['a'], 4]]), 5)).toThrow(/duplicate key/);
+      expect(() => suppressSmallCells(table([[['a'], 0]]), 5)).toThrow(/positive integers/);
+    });
+  });
+
+  describe('gaps in the line rule read literally (regressions)', () => {
+    it('adds a complement when two primaries at k − 1 would be pinned by the line total', () => {
+      // Literal rule: hiding a and b (sum 8 ≥ 5) suffices, but each is ≤ 4, so both are 4.
+      const cells = table([[['a'], 4], [['b'], 4], [['c'], 100]]);
+      const literal = [true, true, false];
+      expect(recoverableCells(cells, 5, literal, false)).toEqual([0, 1]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(pattern.suppressed).toEqual([true, true, true]);
+      expect(recoverableCells(cells, 5, pattern.suppressed, false)).toEqual([]);
+    });
+
+    it('adds a complement when bounds pin a 2-D block that satisfies the literal rule', () => {
+      // a+b = 8, c+d = 5, a+c = 8, b+d = 5 with a, b, c ≤ 4 and d ≥ 1 has one solution.
+      const cells = table([
+        [['r1', 'c1'], 4], [['r1', 'c2'], 4], [['r1', 'c3'], 50],
+        [['r2', 'c1'], 4], [['r2', 'c2'], 1], [['r2', 'c3'], 60],
+        [['r3', 'c1'], 70], [['r3', 'c2'], 80], [['r3', 'c3'], 90],
+      ]);
+      const literal = [true, true, false, true, true, false, false, false, false];
+      expect(recoverableCells(cells, 5, literal, false)).toEqual([0, 1, 3, 4]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(recoverableCells(cells, 5, pattern.suppressed, false)).toEqual([]);
+    });
+
+    it('with k = 2, adds no complement for a lone 1: it is 1 whatever is hidden', () => {
+      // Literal rule: hide b as well; but then a = 1 (bound) and b = line total − 1 − c, so the
+      // complement would leak itself and protect nothing.
+      const cells = table([[['a'], 1], [['b'], 7], [['c'], 9]]);
+      const pattern = suppressSmallCells(cells, 2);
+      expect(pattern.suppressed).toEqual([true, false, false]);
+      expect([...inherentlyRecoverable(cells, 2, false)]).toContain(0);
+    });
+
+    it('never takes a cell published by its own one-cell line as a complement', () => {
+      // (r1,c2) is alone in column c2 and (r2,c1) alone in row r2: hiding either would protect
+      // nothing, and (r1,c1) = row r1 − column c2 = 23 − 20 whatever this table hides.
+      const cells = table([[['r1', 'c1'], 3], [['r1', 'c2'], 20], [['r2', 'c1'], 20]]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(hiddenKeys(cells, pattern)).toEqual(['r1/c1']);
+      expect([...inherentlyRecoverable(cells, 5, false)]).toContain(0);
+    });
+
+    it('cannot hide the only cell of the exempt lines of a dimension while the total is shown', () => {
+      // Table total − the non-exempt row totals = the exempt rows' sum = (r1,c1). No pattern in
+      // this table prevents that; the fix belongs to the marginal (row) query.
+      const cells = table([
+        [['r1', 'c1'], 2],
+        [['r2', 'c2'], 30], [['r2', 'c3'], 40], [['r3', 'c2'], 50], [['r3', 'c3'], 60],
+      ]);
+      const pattern = suppressSmallCells(cells, 5);
+      expect(hiddenKeys(cells, pattern)).toEqual(['r1/c1']);
+      expect(inherentlyRecoverable(cells, 5, false).has(0)).toBe(true);
+    });
+
+    // Known gap, not closed: a cell revealed whatever is hidden (here the row {2, 2} at k = 3 is
+    // pinned by bounds, and has no other cell to hide) still counts as protection for its column,
+    // so (v2,c0) = column total − 1 − 2 − visible follows. Found by the exact solver.
+    it.fails('KNOWN GAP: leans on a cell that its own line already gives away', () => {
+      const cells = table([
+        [['v0', 'c0'], 4], [['v1', 'c0'], 1], [['v2', 'c0'], 1], [['v3', 'c0'], 2],
+        [['v0', 'c1'], 4], [['v1', 'c1'], 1], [['v2', 'c1'], 3], [['v3', 'c1'], 2],
+      ]);
+      const pattern = suppressSmallCells(cells, 3);
+      const inherent = inherentlyRecoverable(cells, 3, pattern.totalSuppressed);
+      const recovered = recoverableCells(cells, 3, pattern.suppressed, pattern.totalSuppressed);
+      expect(recovered.filter((i) => !inherent.has(i))).toEqual([]);
+    });
+
+    // Known gap, not closed: two hidden cycles joined by a hidden "bridge" cell satisfy every line
+    // (≥ 2 hidden cells, sum ≥ k, bounds slack), yet the bridge = (r1 + r2 hidden sums) − (c1 + c2
+    // hidden sums). Closing it needs a cycle/rank test on the hidden cells (hypercube method).
+    it.fails('KNOWN GAP: leaves a bridge between two hidden cycles recoverable', () => {
+      const small: Array<readonly [string, string]> = [
+        ['r1', 'c1'], ['r1', 'c2'], ['r2', 'c1'], ['r2', 'c2'],
+        ['r3', 'c3'], ['r3', 'c4'], ['r4', 'c3'], ['r4', 'c4'],
+        ['r1', 'c3'],
+      ];
+      const cells = [...small.map((key) => ({ key, count: 5 })), { key: ['r1', 'c4'], count: 50 }];
+      const pattern = suppressSmallCells(cells, 10);
+      expect(inherentlyRecoverable(cells, 10, false).size).toBe(0);
+      expect(recoverableCells(cells, 10, pattern.suppressed, pattern.totalSuppressed)).toEqual([]);
+    });
+  });
+
+  describe('properties', () => {
+    it('(1) hides every cell below k and the total exactly when 0 < total < k', () => {
+      fc.assert(
+        fc.property(tableArb(8, 300, mixedCount), kArb, (cells, k) => {
+          const pattern = suppressSmallCells(cells, k);
+          cells.forEach((c, i) => {
+            if (c.count < k) expect(pattern.suppressed[i]).toBe(true);
+          });
+          const total = cells.reduce((s, c) => s + c.count, 0);
+          expect(pattern.totalSuppressed).toBe(total > 0 && total < k);
+          expect(pattern.primary + pattern.complementary).toBe(pattern.suppressed.filter(Boolean).length);
+          expect(pattern.primary).toBe(cells.filter((c) => c.count < k).length);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('(2) every non-exempt line hides 0 or ≥ 2 cells summing to ≥ k, unless only pinned cells are left', () => {
+      fc.assert(
+        fc.property(tableArb(8, 300, mixedCount), kArb, (cells, k) => {
+          const pattern = suppressSmallCells(cells, k);
+          const all = linesOf(cells);
+          const lines = all.filter((l) => l.total >= k);
+          // Cells the attacker may know whatever is hidden: primaries at k = 2 (they are 1) and
+          // cells of exempt lines (pinned by table total − non-exempt line totals, see examples).
+          const maybeKnown = new Set<number>();
+          cells.forEach((c, i) => {
+            if (k === 2 && c.count < k) maybeKnown.add(i);
+          });
+          for (const l of all) if (l.total < k) l.cells.forEach((i) => maybeKnown.add(i));
+          const pinned = new Set<number>();
+          for (const l of lines) {
+            const rest = l.cells.filter((i) => !maybeKnown.has(i));
+            if (rest.length === 1) pinned.add(rest[0]);
+          }
+          for (const line of lines) {
+            const hidden = line.cells.filter((i) => pattern.suppressed[i]);
+            const sum = hidden.reduce((s, i) => s + cells[i].count, 0);
+            const ok = hidden.length === 0 || (hidden.length >= 2 && sum >= k);
+            if (!ok) {
+              // Allowed only when every hidden cell is known anyway, or the line is not repairable
+              // here because every visible cell of it is published through another line.
+              const allKnown = hidden.every((i) => maybeKnown.has(i));
+              const unrepairable = line.cells.every((i) => pattern.suppressed[i] || pinned.has(i));
+              expect(allKnown || unrepairable).toBe(true);
+            }
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('(3) gives the same pattern for a shuffled input', () => {
+      fc.assert(
+        fc.property(
+          tableArb(8, 300, mixedCount).chain((cells) =>
+            fc.tuple(fc.constant(cells), fc.shuffledSubarray(cells, { minLength: cells.length })),
+          ),
+          kArb,
+          ([cells, shuffled], k) => {
+            const a = suppressSmallCells(cells, k);
+            const b = suppressSmallCells(shuffled, k);
+            expect(hiddenKeys(shuffled, b)).toEqual(hiddenKeys(cells, a));
+            expect(b.totalSuppressed).toBe(a.totalSuppressed);
+            expect(b.complementary).toBe(a.complementary);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('(4) with D = 1, leaves no hidden cell uniquely recoverable unless no pattern could protect it', () => {
+      // Guaranteed for one line only; for D ≥ 2 the line rule is a heuristic, see the known gaps.
+      const smallCount = fc.oneof(
+        { weight: 2, arbitrary: fc.constant(0) },
+        { weight: 5, arbitrary: fc.integer({ min: 1, max: 6 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 1, max: 25 }) },
+      );
+      const oneDim = fc
+        .array(smallCount, { minLength: 1, maxLength: 12 })
+        .map((counts) => grid([counts.length], counts));
+      fc.assert(
+        fc.property(oneDim, kArb, (cells, k) => {
+          const pattern = suppressSmallCells(cells, k);
+          const recovered = recoverableCells(cells, k, pattern.suppressed, pattern.totalSuppressed);
+          if (recovered.length === 0) return;
+          // Monotone: hiding more only removes knowledge, so "recoverable with everything hidden"
+          // means no suppression inside this table can protect the cell.
+          const inherent = inherentlyRecoverable(cells, k, pattern.totalSuppressed);
+          expect(recovered.filter((i) => !inherent.has(i)).map((i) => cells[i])).toEqual([]);
+        }),
+        { numRuns: 1500 },
+      );
+    });
+  });
+});
