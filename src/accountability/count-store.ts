@@ -99,6 +99,22 @@ export class CountStore {
     return { applications, people };
   }
 
+  /**
+   * Replaces every cell with a recount of the base tables and starts a new version whose journal
+   * cannot be followed (every process reloads). For bulk maintenance only; call in a transaction.
+   */
+  async rebuild(em: EntityManager): Promise<number> {
+    const recounted = await this.recount(em);
+    await em.execute('update count_version set version = version + 1 where id = 1', [], 'run');
+    const version = await this.version(em);
+    await em.execute('delete from count_cell', [], 'run');
+    await em.execute('delete from person_count_cell', [], 'run');
+    await em.execute('delete from count_journal', [], 'run');
+    await upsert(em, 'count_cell', APPLICATION_COLUMNS, recounted.applications);
+    await upsert(em, 'person_count_cell', PERSON_COLUMNS, recounted.people);
+    return version;
+  }
+
   /** Every cell whose stored count differs from a recount of the base tables. Reads only. */
   async reconcile(em: EntityManager): Promise<CellDifference[]> {
     const stored = await this.snapshot(em);

@@ -1,0 +1,157 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { CountStore } from '../accountability/count-store';
+import { openDatabase } from '../database/orm';
+import { demoWaves, syntheticRegistrants } from '../demo/synthetic-registrants';
+import { checkRegistrant } from '../registration/registrant';
+import { freshDatabase, latencies, median, report, round, startChild, throughput, token, type BenchDatabase } from './bench-kit';
+
+const QUERY = /* GraphQL */ `query Counts($groupBy: [Dimension!], $filter: CountFilter) {
+  accountability(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { wave province outcome count suppressed } }
+}`;
+
+const SHAPES: Record<string, string[]> = {
+  '1d-wave': ['WAVE'],
+  '1d-province': ['PROVINCE'],
+  '2d-wave-province': ['WAVE', 'PROVINCE'],
+  '3d-wave-province-outcome': ['WAVE', 'PROVINCE', 'OUTCOME'],
+};
+const PROVINCE_CODES = ['11', '12', '13', '14', '15', '16', '17', '18', '19', '21', '31', '32', '33', '34', '35', '36', '51', '52', '53', '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76', '81', '82', '91', '92', '93', '94', '95', '96'];
+
+/**
+ * Loads `count` synthetic registrants straight into subject and application (unnest arrays, no
+ * ORM unit of work, no vault: the counts never read it), then rebuilds the count cells.
+ */
+async function bulkLoad(db: BenchDatabase, count: number): Promise<{ seconds: number; applications: number; cells: number }> {
+  const started = Date.now();
+  const database = await openDatabase(db.config);
+  const client = new Client({ connectionString: db.env.DATABASE_URL });
+  await client.connect();
+  const now = new Date();
+  const waves = demoWaves(now, count);
+  for (const wave of waves) {
+    await client.query('insert into wave (number, opens_at, closes_at, quota, accepted_count, created_at) values ($1, $2, $3, $4, 0, $5)', [wave.number, wave.opensAt, wave.closesAt, wave.quota, now]);
+  }
+  const opensAt = new Map(waves.map((w) => [w.number, w.opensAt]));
+  let subjects: unknown[][] = Array.from({ length: 7 }, () => []);
+  let applications: unknown[][] = Array.from({ length: 6 }, () => []);
+  let total = 0;
+  const flush = async () => {
+    await client.query(
+      `insert into subject (id, nik_token, province_code, regency_code, gender, age_band, education, employment_status, state, registered_at)
+       select id, nik, p, r, g, a, e, m, 'ACTIVE', now() from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(id, nik, p, r, g, a, e, m)`,
+      [subjects[0], subjects[0]!.map(() => `bench.${randomBytes(12).toString('base64url')}`), ...subjects.slice(1)],
+    );
+    await client.query(
+      `insert into application (id, subject_id, wave_number, outcome, rejection_reason, registered_at)
+       select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
+      applications,
+    );
+    subjects = Array.from({ length: 7 }, () => []);
+    applications = Array.from({ length: 6 }, () => []);
+  };
+  for (const person of syntheticRegistrants({ count, seed: 42, waves, now })) {
+    const checked = checkRegistrant(person, opensAt.get(person.applications[0]!.wave)!);
+    if (!checked.ok) continue;
+    const r = checked.registrant;
+    const id = randomUUID();
+    [id, r.provinceCode, r.regencyCode, r.gender, r.ageBand, r.education, r.employmentStatus].forEach((v, i) => subjects[i]!.push(v));
+    for (const a of person.applications) {
+      [randomUUID(), id, a.wave, a.outcome, a.rejectionReason, opensAt.get(a.wave)].forEach((v, i) => applications[i]!.push(v));
+      total += 1;
+    }
+    if (subjects[0]!.length >= 10_000) await flush();
+  }
+  if (subjects[0]!.length > 0) await flush();
+  await client.query('analyze');
+  await client.end();
+  await database.fork().transactional((tx) => new CountStore().rebuild(tx));
+  const [cells] = (await database.fork().execute('select count(*) as n from count_cell', [], 'all')) as Array<{ n: string }>;
+  await database.close();
+  return { seconds: round((Date.now() - started) / 1000, 1), applications: total, cells: Number(cells!.n) };
+}
+
+/** The naive answer: GROUP BY over the applications (joined to subjects), median of 5. */
+async function naiveGroupBy(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const started = process.hrtime.bigint();
+    await client.query('select a.wave_number, s.province_code, count(*) from application a join subject s on s.id = a.subject_id group by a.wave_number, s.province_code');
+    if (i > 0) times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  await client.end();
+  return round(median(times));
+}
+
+function randomProvinces(): string[] {
+  const picked = PROVINCE_CODES.filter(() => Math.random() < 0.5);
+  return picked.length > 0 ? picked : ['31'];
+}
+
+export async function benchCounts(options: { sizes: number[]; seconds: number }): Promise<void> {
+  const p99BySize = new Map<number, number>();
+  let ourThroughput = 0;
+  let fixedBody = '';
+  for (const size of options.sizes) {
+    const db = await freshDatabase('postgresql');
+    try {
+      const load = await bulkLoad(db, size);
+      report(`counts.load[${size}]`, load);
+      const server = await startChild(db.env);
+      try {
+        const auth = { authorization: `Bearer ${await token(db.config, ['REPORTER'])}` };
+        const url = `${server.url}/graphql`;
+        let worst = 0;
+        for (const [name, groupBy] of Object.entries(SHAPES)) {
+          const same = JSON.stringify({ query: QUERY, variables: { groupBy } });
+          const repeated = await latencies(url, () => ({ body: same, headers: auth }), 500);
+          // Random province filters: almost every request misses the per-version table cache.
+          const varied = await latencies(url, () => ({ body: JSON.stringify({ query: QUERY, variables: { groupBy, filter: { province: randomProvinces() } } }), headers: auth }), 500);
+          worst = Math.max(worst, repeated.p99, varied.p99);
+          report(`counts.latency[${size}].${name}`, { repeatedMs: repeated, uncachedMs: varied });
+        }
+        p99BySize.set(size, worst);
+        const naiveMs = await naiveGroupBy(db.env.DATABASE_URL!);
+        const body2d = JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'] } });
+        const response = await fetch(url, { method: 'POST', body: body2d, headers: { 'content-type': 'application/json', ...auth } });
+        fixedBody = await response.text();
+        const ours = await throughput(url, body2d, auth, 20, options.seconds);
+        ourThroughput = ours.rps;
+        const uncached = await latencies(url, () => ({ body: JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'], filter: { province: randomProvinces() } } }), headers: auth }), 200);
+        report(`counts.compare[${size}]`, {
+          naiveGroupByMs: naiveMs,
+          samaranUncachedP50Ms: uncached.p50,
+          naiveOverSamaran: round(naiveMs / uncached.p50, 1),
+          throughput20Connections: ours,
+        });
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  }
+  // A minimal Apollo server answering the same 2-D table as a fixed object, no auth, no database.
+  const fixedFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'samaran-fixed-')), 'fixed.json');
+  fs.writeFileSync(fixedFile, fixedBody);
+  const minimal = await startChild({ SAMARAN_FIXED_RESPONSE: fixedFile }, { script: path.join(__dirname, 'minimal-apollo.js'), args: [], readyPath: '/ready' });
+  try {
+    const body = JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'] } });
+    const baseline = await throughput(`${minimal.url}/graphql`, body, {}, 20, options.seconds);
+    const sizes = [...p99BySize.keys()].sort((a, b) => a - b);
+    report('counts.summary', {
+      worstP99MsBySize: Object.fromEntries(p99BySize),
+      p99GrowthLargestOverSmallest: sizes.length > 1 ? round(p99BySize.get(sizes.at(-1)!)! / p99BySize.get(sizes[0]!)!) : null,
+      minimalApolloRps: baseline.rps,
+      samaranRps: ourThroughput,
+      samaranOverMinimalApollo: round(ourThroughput / baseline.rps),
+    });
+  } finally {
+    await minimal.stop();
+  }
+}
