@@ -13,8 +13,18 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
 const SUB_MAX_LENGTH = 256;
 const AGENCY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+const VERIFIED_MAX = 10_000;
+const VERIFIED_TTL_MS = 60_000;
+
 /** Verifies bearer tokens against the configured JWKS and turns them into principals. */
 export class TokenVerifier {
+  /**
+   * Tokens verified recently, by their exact text: a signature check costs more than the rest of a
+   * small query. An entry lives until the token's exp, at most VERIFIED_TTL_MS (so a key removed
+   * from a remote JWKS stops being honoured within that time).
+   */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+
   private constructor(
     private readonly keySet: JWTVerifyGetKey,
     private readonly issuer: string,
@@ -53,6 +63,8 @@ export class TokenVerifier {
    * Raises UNAUTHENTICATED with a generic reason; the precise jose failure is not sent to clients.
    */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.until) return known.principal;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.keySet, {
@@ -75,7 +87,10 @@ export class TokenVerifier {
     const roles = [...new Set(rolesClaim.filter(isRole))] as Role[];
     const agencyClaim = payload.agency;
     const agency = typeof agencyClaim === 'string' && AGENCY_PATTERN.test(agencyClaim) ? agencyClaim : null;
-    return Object.freeze({ sub, roles: Object.freeze(roles), agency });
+    const principal: Principal = Object.freeze({ sub, roles: Object.freeze(roles), agency });
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(token, { principal, until: Math.min(Number(payload.exp) * 1000, Date.now() + VERIFIED_TTL_MS) });
+    return principal;
   }
 }
 
