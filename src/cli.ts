@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AccessLogService } from './access-log/access-log.service';
+import { CountStore } from './accountability/count-store';
 import { printSamaranSchema } from './api/schema';
 import { mintDevelopmentToken } from './auth/development-keys';
 import { loadConfig, type Config } from './config';
@@ -95,6 +96,29 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
           print(`ok: ${verdict.length} events, head hash ${verdict.headHash}`);
         } else {
           print(`BROKEN: first broken sequence number ${verdict.firstBrokenSeq} (${verdict.length} events; last intact hash ${verdict.headHash})`);
+          process.exitCode = 1;
+        }
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('counts')
+    .description('the accountability count cells')
+    .command('reconcile')
+    .description('recount every cell from subjects and applications; exit 0 when the stored cells agree, 1 listing each difference')
+    .action(async () => {
+      const database = await openDatabase(config(), { migrate: false });
+      try {
+        const em = database.fork();
+        const differences = await em.transactional((tx) => new CountStore().reconcile(tx));
+        const version = await new CountStore().version(em);
+        if (differences.length === 0) {
+          print(`ok: count cells agree with a recount (version ${version})`);
+        } else {
+          for (const d of differences) print(`DIFFERENCE ${d.measure} [${d.key.join(', ')}]: stored ${d.stored}, recounted ${d.recounted}`);
+          print(`${differences.length} cells differ (version ${version})`);
           process.exitCode = 1;
         }
       } finally {

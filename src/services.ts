@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { AccessLogService } from './access-log/access-log.service';
+import { AccountabilityService } from './accountability/accountability.service';
+import { CountStore } from './accountability/count-store';
 import type { Config } from './config';
 import type { Database } from './database/orm';
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
@@ -21,6 +23,8 @@ export interface Services {
   readonly registration: RegistrationService;
   readonly subjects: SubjectQueryService;
   readonly accessLog: AccessLogService;
+  readonly counts: CountStore;
+  readonly accountability: AccountabilityService;
   readonly reveal: RevealService;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
@@ -31,6 +35,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
   const sealer = new PersonalDataSealer(keyring);
   const waves = new WaveService(now);
   const accessLog = new AccessLogService(now);
+  const counts = new CountStore();
   return {
     config,
     database,
@@ -38,9 +43,11 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     tokenizer,
     sealer,
     waves,
-    registration: new RegistrationService(tokenizer, sealer, waves, now),
+    registration: new RegistrationService(tokenizer, sealer, waves, counts, now),
     subjects: new SubjectQueryService(),
     accessLog,
+    counts,
+    accountability: new AccountabilityService(database, counts, config.suppressionK),
     reveal: new RevealService(tokenizer, sealer, accessLog),
     now,
   };

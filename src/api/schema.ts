@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { AccountabilityResolver } from '../accountability/accountability.resolver';
 import { AccessLogResolver } from '../access-log/access-log.resolver';
 import { roleAuthChecker } from '../auth/auth-checker';
 import { MeResolver } from '../auth/me.resolver';
@@ -9,7 +10,7 @@ import { RevealResolver } from '../reveal/reveal.resolver';
 import { SubjectsResolver } from '../subjects/subjects.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver];
 
 export const SCHEMA_HEADER =
   '# GENERATED FILE — do not edit. Produced from the code in src/ by `npm run schema`;\n' +

@@ -1,3 +1,4 @@
+import { ApplicationCountCell, CountJournalEntry, CountVersion, PersonCountCell } from '../accountability/count-cell.entity';
 import { AccessEvent, AccessEventSubject, AccessLogHead } from '../access-log/access-event.entity';
 import { DataKey } from '../pseudonymization/data-key.entity';
 import { VaultEntry } from '../pseudonymization/vault-entry.entity';
@@ -6,4 +7,4 @@ import { Application } from '../subjects/application.entity';
 import { Subject } from '../subjects/subject.entity';
 
 /** Every entity, listed explicitly: discovery never scans folders. */
-export const ENTITIES = [Wave, Subject, Application, VaultEntry, DataKey, AccessEvent, AccessEventSubject, AccessLogHead];
+export const ENTITIES = [Wave, Subject, Application, VaultEntry, DataKey, AccessEvent, AccessEventSubject, AccessLogHead, ApplicationCountCell, PersonCountCell, CountVersion, CountJournalEntry];

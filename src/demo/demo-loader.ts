@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequiredEntityData } from '@mikro-orm/core';
+import { applicationCell, personCell } from '../accountability/cells';
+import { CountChanges } from '../accountability/count-changes';
 import type { EntityManager } from '@mikro-orm/knex';
 import { DataKey } from '../pseudonymization/data-key.entity';
 import { VaultEntry } from '../pseudonymization/vault-entry.entity';
@@ -87,8 +89,11 @@ export async function loadDemo(services: Services, options: { registrants: numbe
       state: SubjectState.ACTIVE,
       registeredAt: firstWave.opensAt,
     });
+    const latest = person.applications.reduce((a, b) => (b.wave > a.wave ? b : a));
+    batch.counts.person(personCell(registrant, latest.outcome, latest.rejectionReason), 1);
     for (const application of person.applications) {
       const wave = waveByNumber.get(application.wave)!;
+      batch.counts.application(applicationCell(registrant, wave.number, application.outcome, application.rejectionReason), 1);
       const decided = application.outcome !== Outcome.PENDING;
       if (application.outcome === Outcome.ACCEPTED) accepted.set(wave.number, (accepted.get(wave.number) ?? 0) + 1);
       batch.applications.push({
@@ -104,11 +109,11 @@ export async function loadDemo(services: Services, options: { registrants: numbe
     }
     registrants += 1;
     if (batch.subjects.length >= BATCH_SIZE) {
-      await writeBatch(services.database.fork(), batch);
+      await writeBatch(services, batch);
       batch = emptyBatch();
     }
   }
-  if (batch.subjects.length > 0) await writeBatch(services.database.fork(), batch);
+  if (batch.subjects.length > 0) await writeBatch(services, batch);
   for (const [number, count] of accepted) {
     await em.nativeUpdate(Wave, { number }, { acceptedCount: count });
   }
@@ -121,14 +126,16 @@ function emptyBatch() {
     vault: [] as Array<Partial<VaultEntry>>,
     dataKeys: [] as Array<Partial<DataKey>>,
     applications: [] as Array<RequiredEntityData<Application>>,
+    counts: new CountChanges(),
   };
 }
 
-async function writeBatch(em: EntityManager, batch: ReturnType<typeof emptyBatch>): Promise<void> {
-  await em.transactional(async (tx) => {
+async function writeBatch(services: Services, batch: ReturnType<typeof emptyBatch>): Promise<void> {
+  await services.database.fork().transactional(async (tx: EntityManager) => {
     await tx.insertMany(Subject, batch.subjects);
     await tx.insertMany(DataKey, batch.dataKeys);
     await tx.insertMany(VaultEntry, batch.vault);
     await tx.insertMany(Application, batch.applications);
+    await services.counts.write(tx, batch.counts);
   });
 }

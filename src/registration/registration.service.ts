@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
+import { CountChanges } from '../accountability/count-changes';
+import type { CountStore } from '../accountability/count-store';
+import { applicationCell, personCell } from '../accountability/cells';
 import { InputError, StateError } from '../errors';
 import { DataKey } from '../pseudonymization/data-key.entity';
 import type { PersonalDataSealer } from '../pseudonymization/personal-data-sealer';
@@ -43,6 +46,7 @@ export class RegistrationService {
     private readonly tokenizer: Tokenizer,
     private readonly sealer: PersonalDataSealer,
     private readonly waves: WaveService,
+    private readonly counts: CountStore,
     private readonly now: () => Date,
   ) {}
 
@@ -62,11 +66,22 @@ export class RegistrationService {
         const wave = await this.waves.requireOpen(tx, input.wave, at);
         let subject = await tx.findOne(Subject, { nikToken: { $in: nikTokens } });
         if (subject && subject.state === SubjectState.RESTRICTED) throw StateError.subjectRestricted();
+        const changes = new CountChanges();
         if (!subject) {
           subject = this.createSubject(tx, registrant, at);
-        } else if ((await tx.count(Application, { subject, wave: wave.number })) > 0) {
-          throw StateError.conflict('this person already applied to this wave');
+          changes.person(personCell(subject, Outcome.PENDING, null), 1);
+        } else {
+          const previous = await tx.find(Application, { subject }, { orderBy: { wave: 'desc' } });
+          if (previous.some((application) => application.wave.number === wave.number)) {
+            throw StateError.conflict('this person already applied to this wave');
+          }
+          const latest = previous[0];
+          // The person counts follow the subject's latest application.
+          if (latest && latest.wave.number < wave.number) {
+            changes.movePerson(personCell(subject, latest.outcome, latest.rejectionReason), personCell(subject, Outcome.PENDING, null));
+          }
         }
+        changes.application(applicationCell(subject, wave.number, Outcome.PENDING, null), 1);
         const application = tx.create(Application, {
           id: randomUUID(),
           subject,
@@ -77,6 +92,7 @@ export class RegistrationService {
           decidedAt: null,
         });
         await tx.flush();
+        await this.counts.write(tx, changes);
         return { subjectId: subject.id, applicationId: application.id, wave: wave.number };
       });
     } catch (error) {
@@ -142,11 +158,36 @@ export class RegistrationService {
       if (!application) throw StateError.notFound('Application');
       if (application.outcome !== Outcome.PENDING) throw StateError.conflict('the outcome of this application is already recorded');
       if (input.outcome === Outcome.ACCEPTED) await this.waves.takeAcceptancePlace(tx, application.wave.number);
+      const reason = input.outcome === Outcome.REJECTED ? input.rejectionReason : null;
+      const changes = outcomeChanges(application, input.outcome, reason, await latestWave(tx, application.subject));
       application.outcome = input.outcome;
-      application.rejectionReason = input.outcome === Outcome.REJECTED ? input.rejectionReason : null;
+      application.rejectionReason = reason;
       application.decidedAt = this.now();
       await tx.flush();
+      await this.counts.write(tx, changes);
       return application;
     });
   }
+}
+
+/** The subject's highest wave number with an application. */
+export async function latestWave(em: EntityManager, subject: Subject): Promise<number> {
+  const [latest] = await em.find(Application, { subject }, { orderBy: { wave: 'desc' }, limit: 1 });
+  return latest ? latest.wave.number : 0;
+}
+
+/**
+ * The count changes of deciding a PENDING application: the application moves between cells, and
+ * the person too when this is the subject's latest application.
+ */
+export function outcomeChanges(application: Application, outcome: Outcome, reason: RejectionReason | null, subjectLatestWave: number): CountChanges {
+  const subject = application.subject;
+  const changes = new CountChanges().moveApplication(
+    applicationCell(subject, application.wave.number, application.outcome, application.rejectionReason),
+    applicationCell(subject, application.wave.number, outcome, reason),
+  );
+  if (application.wave.number === subjectLatestWave) {
+    changes.movePerson(personCell(subject, application.outcome, application.rejectionReason), personCell(subject, outcome, reason));
+  }
+  return changes;
 }

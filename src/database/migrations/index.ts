@@ -3,6 +3,8 @@ import { Migration20261123000001Foundation as PostgresqlFoundation } from './pos
 import { Migration20261123000001Foundation as SqliteFoundation } from './sqlite/Migration20261123000001_foundation';
 import { Migration20261123110000AccessLog as PostgresqlAccessLog } from './postgresql/Migration20261123110000_access_log';
 import { Migration20261123110000AccessLog as SqliteAccessLog } from './sqlite/Migration20261123110000_access_log';
+import { Migration20261123120000Counts as PostgresqlCounts } from './postgresql/Migration20261123120000_counts';
+import { Migration20261123120000Counts as SqliteCounts } from './sqlite/Migration20261123120000_counts';
 
 /**
  * One migration list per dialect: MikroORM has no single migration set for SQLite and
@@ -12,8 +14,10 @@ import { Migration20261123110000AccessLog as SqliteAccessLog } from './sqlite/Mi
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000001_foundation', class: SqliteFoundation },
   { name: 'Migration20261123110000_access_log', class: SqliteAccessLog },
+  { name: 'Migration20261123120000_counts', class: SqliteCounts },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000001_foundation', class: PostgresqlFoundation },
   { name: 'Migration20261123110000_access_log', class: PostgresqlAccessLog },
+  { name: 'Migration20261123120000_counts', class: PostgresqlCounts },
 ];

@@ -127,3 +127,40 @@ export function recoverableCells(
   }
   return hidden.filter((_, v) => seen[v].size < 2);
 }
+
+/**
+ * Lines of the table that break the line rule — a line with total ≥ k hides 0 or ≥ 2 cells
+ * summing to ≥ k — other than where the rule allows it: every hidden cell of the line is known
+ * anyway (a primary at k = 2, or a cell of a line whose total is below k), or the line cannot be
+ * repaired inside the table because every visible cell of it is published through another line.
+ */
+export function unprotectedLines(cells: readonly SuppressionCell[], k: number, suppressed: readonly boolean[]): Line[] {
+  const all = linesOf(cells);
+  const lines = all.filter((l) => l.total >= k);
+  const maybeKnown = new Set<number>();
+  cells.forEach((c, i) => {
+    if (k === 2 && c.count < k) maybeKnown.add(i);
+  });
+  for (const l of all) if (l.total < k) l.cells.forEach((i) => maybeKnown.add(i));
+  const pinned = new Set<number>();
+  for (const l of lines) {
+    const rest = l.cells.filter((i) => !maybeKnown.has(i));
+    if (rest.length === 1) pinned.add(rest[0]!);
+  }
+  return lines.filter((line) => {
+    const hidden = line.cells.filter((i) => suppressed[i]);
+    const sum = hidden.reduce((s, i) => s + cells[i]!.count, 0);
+    if (hidden.length === 0 || (hidden.length >= 2 && sum >= k)) return false;
+    const allKnown = hidden.every((i) => maybeKnown.has(i));
+    const unrepairable = line.cells.every((i) => suppressed[i] || pinned.has(i));
+    return !(allKnown || unrepairable);
+  });
+}
+
+/**
+ * Cells recoverable even with every cell hidden: no suppression inside the table can protect
+ * them (hiding more only removes knowledge, so this is the floor of any pattern).
+ */
+export function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean): Set<number> {
+  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed));
+}

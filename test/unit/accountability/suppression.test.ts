@@ -5,7 +5,7 @@ import {
   type SuppressionPattern,
   suppressSmallCells,
 } from '../../../src/accountability/suppression';
-import { linesOf, recoverableCells } from './exact-solver';
+import { inherentlyRecoverable, recoverableCells, unprotectedLines } from './exact-solver';
 
 /** Builds cells from `[['a', 'x'], 3]`-style rows. */
 function table(rows: ReadonlyArray<readonly [readonly string[], number]>): SuppressionCell[] {
@@ -17,10 +17,6 @@ function hiddenKeys(cells: readonly SuppressionCell[], pattern: SuppressionPatte
 }
 
 /** Keys of the hidden cells that no pattern could protect: recoverable even when all is hidden. */
-function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean): Set<number> {
-  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed));
-}
-
 /** Dense grid of the given sizes; cells with count 0 are omitted. */
 function grid(sizes: readonly number[], counts: readonly number[]): SuppressionCell[] {
   const cells: SuppressionCell[] = [];
@@ -249,32 +245,7 @@ describe('suppressSmallCells', () => {
       fc.assert(
         fc.property(tableArb(8, 300, mixedCount), kArb, (cells, k) => {
           const pattern = suppressSmallCells(cells, k);
-          const all = linesOf(cells);
-          const lines = all.filter((l) => l.total >= k);
-          // Cells the attacker may know whatever is hidden: primaries at k = 2 (they are 1) and
-          // cells of exempt lines (pinned by table total − non-exempt line totals, see examples).
-          const maybeKnown = new Set<number>();
-          cells.forEach((c, i) => {
-            if (k === 2 && c.count < k) maybeKnown.add(i);
-          });
-          for (const l of all) if (l.total < k) l.cells.forEach((i) => maybeKnown.add(i));
-          const pinned = new Set<number>();
-          for (const l of lines) {
-            const rest = l.cells.filter((i) => !maybeKnown.has(i));
-            if (rest.length === 1) pinned.add(rest[0]);
-          }
-          for (const line of lines) {
-            const hidden = line.cells.filter((i) => pattern.suppressed[i]);
-            const sum = hidden.reduce((s, i) => s + cells[i].count, 0);
-            const ok = hidden.length === 0 || (hidden.length >= 2 && sum >= k);
-            if (!ok) {
-              // Allowed only when every hidden cell is known anyway, or the line is not repairable
-              // here because every visible cell of it is published through another line.
-              const allKnown = hidden.every((i) => maybeKnown.has(i));
-              const unrepairable = line.cells.every((i) => pattern.suppressed[i] || pinned.has(i));
-              expect(allKnown || unrepairable).toBe(true);
-            }
-          }
+          expect(unprotectedLines(cells, k, pattern.suppressed)).toEqual([]);
         }),
         { numRuns: 300 },
       );

@@ -1,0 +1,162 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { AgeBand, Education, EmploymentStatus, Gender, Outcome, RejectionReason } from '../subjects/subject.enums';
+import type { CountTableResult } from './accountability.service';
+import { Dimension, Measure, NO_REASON } from './dimensions';
+
+@InputType('CountFilter', { description: 'Keeps only the cells whose value is listed, per dimension; an absent dimension is not filtered.' })
+export class CountFilterInput {
+  @Field(() => [Int], { nullable: true, description: 'Wave numbers.' })
+  wave?: number[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Domicile province codes ("31").' })
+  province?: string[] | null;
+
+  @Field(() => [Gender], { nullable: true })
+  gender?: Gender[] | null;
+
+  @Field(() => [AgeBand], { nullable: true })
+  ageBand?: AgeBand[] | null;
+
+  @Field(() => [Education], { nullable: true })
+  education?: Education[] | null;
+
+  @Field(() => [EmploymentStatus], { nullable: true })
+  employment?: EmploymentStatus[] | null;
+
+  @Field(() => [Outcome], { nullable: true })
+  outcome?: Outcome[] | null;
+
+  @Field(() => [RejectionReason], { nullable: true })
+  rejectionReason?: RejectionReason[] | null;
+}
+
+@ObjectType('CountCell', { description: 'One cell of a count table. A dimension field is null when the table is not grouped by it.' })
+export class CountCellType {
+  @Field(() => Int, { nullable: true })
+  wave!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Domicile province code.' })
+  province!: string | null;
+
+  @Field(() => Gender, { nullable: true })
+  gender!: Gender | null;
+
+  @Field(() => AgeBand, { nullable: true })
+  ageBand!: AgeBand | null;
+
+  @Field(() => Education, { nullable: true })
+  education!: Education | null;
+
+  @Field(() => EmploymentStatus, { nullable: true })
+  employment!: EmploymentStatus | null;
+
+  @Field(() => Outcome, { nullable: true })
+  outcome!: Outcome | null;
+
+  @Field(() => RejectionReason, { nullable: true, description: 'Null also when grouped, for applications that were not rejected.' })
+  rejectionReason!: RejectionReason | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when suppressed.' })
+  count!: number | null;
+
+  @Field(() => Boolean, { description: 'True when the count is withheld by disclosure control (count is null).' })
+  suppressed!: boolean;
+}
+
+@ObjectType('CountTable', {
+  description:
+    'A count table. Cells with count 0 are omitted. Without exact, disclosure control applies: cells below the threshold are suppressed, and ' +
+    'further cells so that no suppressed value can be recovered by subtraction from the line totals.',
+})
+export class CountTableType {
+  @Field(() => Int, { nullable: true, description: 'The sum of all cells; null when itself below the threshold (suppressed).' })
+  total!: number | null;
+
+  @Field(() => [CountCellType])
+  cells!: CountCellType[];
+
+  @Field(() => Int, { description: 'k: the smallest count shown (SAMARAN_SUPPRESSION_K).' })
+  threshold!: number;
+
+  @Field(() => Int, { description: 'How many cells are suppressed.' })
+  suppressedCells!: number;
+
+  @Field(() => Measure)
+  measure!: Measure;
+
+  @Field(() => Boolean, { description: 'True when the counts are exact (no disclosure control: auditors only, logged).' })
+  exact!: boolean;
+
+  static from(result: CountTableResult): CountTableType {
+    const cells = result.cells.map((cell) => {
+      const out: CountCellType = Object.assign(new CountCellType(), {
+        wave: null,
+        province: null,
+        gender: null,
+        ageBand: null,
+        education: null,
+        employment: null,
+        outcome: null,
+        rejectionReason: null,
+        count: cell.count,
+        suppressed: cell.suppressed,
+      });
+      result.groupBy.forEach((dimension, i) => {
+        const value = cell.values[i]!;
+        switch (dimension) {
+          case Dimension.WAVE:
+            out.wave = Number(value);
+            break;
+          case Dimension.PROVINCE:
+            out.province = value;
+            break;
+          case Dimension.GENDER:
+            out.gender = value as Gender;
+            break;
+          case Dimension.AGE_BAND:
+            out.ageBand = value as AgeBand;
+            break;
+          case Dimension.EDUCATION:
+            out.education = value as Education;
+            break;
+          case Dimension.EMPLOYMENT:
+            out.employment = value as EmploymentStatus;
+            break;
+          case Dimension.OUTCOME:
+            out.outcome = value as Outcome;
+            break;
+          case Dimension.REJECTION_REASON:
+            out.rejectionReason = value === NO_REASON ? null : (value as RejectionReason);
+            break;
+        }
+      });
+      return out;
+    });
+    return Object.assign(new CountTableType(), {
+      total: result.total,
+      cells,
+      threshold: result.threshold,
+      suppressedCells: result.suppressedCells,
+      measure: result.measure,
+      exact: result.exact,
+    });
+  }
+}
+
+/** The filter input as the service takes it: values as stored, per dimension. */
+export function filterMap(filter: CountFilterInput | null | undefined): Map<Dimension, string[]> {
+  const map = new Map<Dimension, string[]>();
+  if (!filter) return map;
+  const entries: Array<[Dimension, readonly (string | number)[] | null | undefined]> = [
+    [Dimension.WAVE, filter.wave],
+    [Dimension.PROVINCE, filter.province],
+    [Dimension.GENDER, filter.gender],
+    [Dimension.AGE_BAND, filter.ageBand],
+    [Dimension.EDUCATION, filter.education],
+    [Dimension.EMPLOYMENT, filter.employment],
+    [Dimension.OUTCOME, filter.outcome],
+    [Dimension.REJECTION_REASON, filter.rejectionReason],
+  ];
+  for (const [dimension, values] of entries) if (values != null) map.set(dimension, values.map(String));
+  return map;
+}

@@ -1,0 +1,186 @@
+import type { CellChange, SerializedChanges } from './count-changes';
+import type { StoredCell } from './count-store';
+import { APPLICATION_DIMENSIONS, Dimension, PERSON_DIMENSIONS } from './dimensions';
+
+/** A grouped count: the values of the grouped dimensions (in the order asked) and the sum. */
+export interface GroupedCount {
+  values: string[];
+  count: number;
+}
+
+/** Per dimension, the values a query keeps; a dimension absent from the map is not filtered. */
+export type CellFilter = ReadonlyMap<Dimension, ReadonlySet<string>>;
+
+/** Interns one dimension's values as small integer codes. */
+class Codebook {
+  private readonly codes = new Map<string, number>();
+  readonly values: string[] = [];
+
+  code(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.codes.set(value, code);
+      this.values.push(value);
+    }
+    return code;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  has(value: string): boolean {
+    return this.codes.has(value);
+  }
+
+  find(value: string): number | undefined {
+    return this.codes.get(value);
+  }
+}
+
+/** Largest group-key space summed into a flat array rather than a Map. */
+const DENSE_LIMIT = 1 << 20;
+
+/**
+ * One cell table held in memory, column-wise: a typed array of codes per dimension and one of
+ * counts. Summing 10^6 cells for any grouping is a single pass over typed arrays.
+ */
+export class CellTable {
+  private readonly codebooks: Codebook[];
+  private readonly rowOf = new Map<string, number>();
+  private columns: Uint16Array[];
+  private counts: Float64Array;
+  private rows = 0;
+
+  constructor(readonly dimensions: readonly Dimension[], capacity = 1024) {
+    this.codebooks = dimensions.map(() => new Codebook());
+    this.columns = dimensions.map(() => new Uint16Array(capacity));
+    this.counts = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  add(values: readonly string[], delta: number): void {
+    const key = values.join('\u0000');
+    let row = this.rowOf.get(key);
+    if (row === undefined) {
+      if (delta === 0) return;
+      row = this.rows++;
+      if (row === this.counts.length) this.grow();
+      for (let d = 0; d < this.columns.length; d++) this.columns[d]![row] = this.codebooks[d]!.code(values[d]!);
+      this.rowOf.set(key, row);
+    }
+    this.counts[row] += delta;
+  }
+
+  /**
+   * Sums the cells that pass the filter, grouped by `groupBy` (a subset of this table's
+   * dimensions). Groups with a zero sum are left out.
+   */
+  sum(groupBy: readonly Dimension[], filter: CellFilter): GroupedCount[] {
+    const groupColumns = groupBy.map((d) => this.column(d));
+    const groupBooks = groupBy.map((d) => this.codebooks[this.dimensions.indexOf(d)]!);
+    const strides: number[] = [];
+    let space = 1;
+    for (const book of groupBooks) {
+      strides.push(space);
+      space *= Math.max(book.size, 1);
+    }
+    const filterColumns: Uint16Array[] = [];
+    const allowed: Uint8Array[] = [];
+    for (const [dimension, values] of filter) {
+      const index = this.dimensions.indexOf(dimension);
+      if (index < 0) continue;
+      const book = this.codebooks[index]!;
+      const mask = new Uint8Array(Math.max(book.size, 1));
+      let any = false;
+      for (const value of values) {
+        const code = book.find(value);
+        if (code !== undefined) {
+          mask[code] = 1;
+          any = true;
+        }
+      }
+      if (!any) return [];
+      filterColumns.push(this.columns[index]!);
+      allowed.push(mask);
+    }
+
+    const dense = space <= DENSE_LIMIT ? new Float64Array(space) : null;
+    const sparse = dense ? null : new Map<number, number>();
+    const counts = this.counts;
+    const nFilters = filterColumns.length;
+    const nGroups = groupColumns.length;
+    rows: for (let row = 0; row < this.rows; row++) {
+      const count = counts[row]!;
+      if (count === 0) continue;
+      for (let f = 0; f < nFilters; f++) if (allowed[f]![filterColumns[f]![row]!] === 0) continue rows;
+      let key = 0;
+      for (let g = 0; g < nGroups; g++) key += groupColumns[g]![row]! * strides[g]!;
+      if (dense) dense[key] += count;
+      else sparse!.set(key, (sparse!.get(key) ?? 0) + count);
+    }
+
+    const out: GroupedCount[] = [];
+    const decode = (key: number, count: number) => {
+      const values = groupBooks.map((book, g) => book.values[Math.floor(key / strides[g]!) % Math.max(book.size, 1)]!);
+      out.push({ values, count });
+    };
+    if (dense) {
+      for (let key = 0; key < space; key++) if (dense[key] !== 0) decode(key, dense[key]!);
+    } else {
+      for (const [key, count] of sparse!) if (count !== 0) decode(key, count);
+    }
+    return out;
+  }
+
+  private column(dimension: Dimension): Uint16Array {
+    const index = this.dimensions.indexOf(dimension);
+    if (index < 0) throw new Error(`CellTable: no dimension ${dimension}`);
+    return this.columns[index]!;
+  }
+
+  private grow(): void {
+    const capacity = this.counts.length * 2;
+    this.columns = this.columns.map((column) => {
+      const grown = new Uint16Array(capacity);
+      grown.set(column);
+      return grown;
+    });
+    const counts = new Float64Array(capacity);
+    counts.set(this.counts);
+    this.counts = counts;
+  }
+}
+
+/**
+ * The whole count state of one data version, in memory: the application and person cell tables.
+ * Kept up to date from the journal (CountStore) so that a query never touches the cell tables,
+ * let alone registrants.
+ */
+export class CountCube {
+  readonly applications = new CellTable(APPLICATION_DIMENSIONS);
+  readonly people = new CellTable(PERSON_DIMENSIONS);
+
+  constructor(public version: number) {}
+
+  static fromCells(version: number, applications: StoredCell[], people: StoredCell[]): CountCube {
+    const cube = new CountCube(version);
+    for (const [values, count] of applications) cube.applications.add(values, count);
+    for (const [values, count] of people) cube.people.add(values, count);
+    return cube;
+  }
+
+  apply(version: number, changes: SerializedChanges): void {
+    applyAll(this.applications, changes.a);
+    applyAll(this.people, changes.p);
+    this.version = version;
+  }
+}
+
+function applyAll(table: CellTable, changes: CellChange[]): void {
+  for (const [values, delta] of changes) table.add(values, delta);
+}

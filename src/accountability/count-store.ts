@@ -1,0 +1,137 @@
+import type { EntityManager } from '@mikro-orm/knex';
+import type { CellChange, CountChanges, SerializedChanges } from './count-changes';
+import { APPLICATION_DIMENSIONS, DIMENSION_COLUMN, PERSON_DIMENSIONS } from './dimensions';
+
+/** A stored cell: key values in stored order, then the count. */
+export type StoredCell = [values: string[], count: number];
+
+export interface CountSnapshot {
+  version: number;
+  applications: StoredCell[];
+  people: StoredCell[];
+}
+
+export interface JournalEntry {
+  version: number;
+  changes: SerializedChanges;
+}
+
+export interface CellDifference {
+  measure: 'APPLICATIONS' | 'PEOPLE';
+  key: string[];
+  stored: number;
+  recounted: number;
+}
+
+const APPLICATION_COLUMNS = APPLICATION_DIMENSIONS.map((d) => DIMENSION_COLUMN[d]);
+const PERSON_COLUMNS = PERSON_DIMENSIONS.map((d) => DIMENSION_COLUMN[d]);
+/** Rows per multi-row upsert: 9 parameters each stays far below SQLite's variable limit. */
+const UPSERT_CHUNK = 500;
+/** Journal entries kept behind the newest; a process further behind reloads the cells. */
+export const JOURNAL_KEEP = 10_000;
+const PRUNE_EVERY = 1_000;
+
+/**
+ * The persistent side of the counts: the cell tables, their version and journal. All SQL is
+ * plain and portable (SQLite ≥ 3.24 and PostgreSQL both have `insert … on conflict do update`).
+ */
+export class CountStore {
+  /**
+   * Applies the changes inside the caller's transaction (call it from `em.transactional`), after
+   * the base rows they describe were written. Increments the version first — a row lock, so
+   * count changes commit in version order across processes — then upserts the cells and appends
+   * the journal entry. Returns the new version, or null when there was nothing to change.
+   */
+  async write(em: EntityManager, changes: CountChanges): Promise<number | null> {
+    if (changes.isEmpty) return null;
+    const serialized = changes.serialize();
+    await em.execute('update count_version set version = version + 1 where id = 1', [], 'run');
+    const version = await this.version(em);
+    await upsert(em, 'count_cell', APPLICATION_COLUMNS, serialized.a);
+    await upsert(em, 'person_count_cell', PERSON_COLUMNS, serialized.p);
+    await em.execute('insert into count_journal (version, changes) values (?, ?)', [version, JSON.stringify(serialized)], 'run');
+    if (version % PRUNE_EVERY === 0) await em.execute('delete from count_journal where version <= ?', [version - JOURNAL_KEEP], 'run');
+    return version;
+  }
+
+  async version(em: EntityManager): Promise<number> {
+    const [row] = (await em.execute('select version from count_version where id = 1', [], 'all')) as Array<{ version: number | string }>;
+    if (!row) throw new Error('count_version is missing; run the migrations');
+    return Number(row.version);
+  }
+
+  /** Journal entries after `version`, oldest first. */
+  async journalSince(em: EntityManager, version: number): Promise<JournalEntry[]> {
+    const rows = (await em.execute('select version, changes from count_journal where version > ? order by version', [version], 'all')) as Array<{
+      version: number | string;
+      changes: string;
+    }>;
+    return rows.map((row) => ({ version: Number(row.version), changes: JSON.parse(row.changes) as SerializedChanges }));
+  }
+
+  /**
+   * Every non-zero cell and the version they belong to. Call inside a transaction with a stable
+   * snapshot (REPEATABLE READ on PostgreSQL; any read transaction on SQLite).
+   */
+  async snapshot(em: EntityManager): Promise<CountSnapshot> {
+    const version = await this.version(em);
+    const applications = await cells(em, `select ${APPLICATION_COLUMNS.join(', ')}, count as n from count_cell where count <> 0`, APPLICATION_COLUMNS);
+    const people = await cells(em, `select ${PERSON_COLUMNS.join(', ')}, count as n from person_count_cell where count <> 0`, PERSON_COLUMNS);
+    return { version, applications, people };
+  }
+
+  /** Counts recomputed from the base tables (subjects and applications). */
+  async recount(em: EntityManager): Promise<{ applications: StoredCell[]; people: StoredCell[] }> {
+    const select = (alias: Record<string, string>, columns: string[]) => columns.map((c) => (c === 'rejection_reason' ? `coalesce(a.rejection_reason, '') as rejection_reason` : `${alias[c] ?? 's'}.${c} as ${c}`)).join(', ');
+    const fromApplication = { wave_number: 'a', outcome: 'a' };
+    const groupBy = (columns: string[]) => columns.map((c) => (c === 'rejection_reason' ? `coalesce(a.rejection_reason, '')` : `${fromApplication[c as keyof typeof fromApplication] ?? 's'}.${c}`)).join(', ');
+    const applications = await cells(
+      em,
+      `select ${select(fromApplication, APPLICATION_COLUMNS)}, count(*) as n from application a join subject s on s.id = a.subject_id group by ${groupBy(APPLICATION_COLUMNS)}`,
+      APPLICATION_COLUMNS,
+    );
+    const people = await cells(
+      em,
+      `select ${select(fromApplication, PERSON_COLUMNS)}, count(*) as n from subject s join application a on a.subject_id = s.id ` +
+        `where a.wave_number = (select max(l.wave_number) from application l where l.subject_id = s.id) group by ${groupBy(PERSON_COLUMNS)}`,
+      PERSON_COLUMNS,
+    );
+    return { applications, people };
+  }
+
+  /** Every cell whose stored count differs from a recount of the base tables. Reads only. */
+  async reconcile(em: EntityManager): Promise<CellDifference[]> {
+    const stored = await this.snapshot(em);
+    const recounted = await this.recount(em);
+    return [...compare('APPLICATIONS', stored.applications, recounted.applications), ...compare('PEOPLE', stored.people, recounted.people)];
+  }
+}
+
+async function upsert(em: EntityManager, table: string, columns: string[], changes: CellChange[]): Promise<void> {
+  const placeholders = `(${columns.map(() => '?').join(', ')}, ?)`;
+  for (let offset = 0; offset < changes.length; offset += UPSERT_CHUNK) {
+    const chunk = changes.slice(offset, offset + UPSERT_CHUNK);
+    await em.execute(
+      `insert into ${table} (${columns.join(', ')}, count) values ${chunk.map(() => placeholders).join(', ')} ` +
+        `on conflict (${columns.join(', ')}) do update set count = ${table}.count + excluded.count`,
+      chunk.flatMap(([values, delta]) => [...values.map((v, i) => (columns[i] === 'wave_number' ? Number(v) : v)), delta]),
+      'run',
+    );
+  }
+}
+
+async function cells(em: EntityManager, sql: string, columns: string[]): Promise<StoredCell[]> {
+  const rows = (await em.execute(sql, [], 'all')) as Array<Record<string, string | number>>;
+  return rows.map((row) => [columns.map((c) => String(row[c])), Number(row.n)]);
+}
+
+function compare(measure: CellDifference['measure'], stored: StoredCell[], recounted: StoredCell[]): CellDifference[] {
+  const byKey = new Map<string, { key: string[]; stored: number; recounted: number }>();
+  for (const [key, n] of stored) byKey.set(key.join('|'), { key, stored: n, recounted: 0 });
+  for (const [key, n] of recounted) {
+    const entry = byKey.get(key.join('|'));
+    if (entry) entry.recounted = n;
+    else byKey.set(key.join('|'), { key, stored: 0, recounted: n });
+  }
+  return [...byKey.values()].filter((e) => e.stored !== e.recounted).map((e) => ({ measure, ...e }));
+}

@@ -1,0 +1,17 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Count cells at the finest grain (applications and people), their version and journal; the
+ * cells start as a recount of whatever subjects and applications already exist.
+ */
+export class Migration20261123120000Counts extends Migration {
+  override up(): void {
+    this.addSql("create table `count_cell` (`wave_number` integer not null, `province_code` text not null, `gender` text check (`gender` in ('FEMALE', 'MALE')) not null, `age_band` text check (`age_band` in ('AGE_18_24', 'AGE_25_34', 'AGE_35_44', 'AGE_45_54', 'AGE_55_64', 'AGE_65_PLUS')) not null, `education` text check (`education` in ('NONE', 'PRIMARY', 'JUNIOR_SECONDARY', 'SENIOR_SECONDARY', 'VOCATIONAL_SECONDARY', 'DIPLOMA', 'BACHELOR', 'POSTGRADUATE')) not null, `employment_status` text check (`employment_status` in ('UNEMPLOYED', 'LAID_OFF', 'EMPLOYED', 'SELF_EMPLOYED', 'INFORMAL_WORKER')) not null, `outcome` text check (`outcome` in ('PENDING', 'ACCEPTED', 'REJECTED')) not null, `rejection_reason` text not null, `count` bigint not null, primary key (`wave_number`, `province_code`, `gender`, `age_band`, `education`, `employment_status`, `outcome`, `rejection_reason`))");
+    this.addSql("create table `count_journal` (`version` bigint not null, `changes` text not null, primary key (`version`))");
+    this.addSql("create table `count_version` (`id` integer not null, `version` bigint not null, primary key (`id`))");
+    this.addSql("create table `person_count_cell` (`province_code` text not null, `gender` text check (`gender` in ('FEMALE', 'MALE')) not null, `age_band` text check (`age_band` in ('AGE_18_24', 'AGE_25_34', 'AGE_35_44', 'AGE_45_54', 'AGE_55_64', 'AGE_65_PLUS')) not null, `education` text check (`education` in ('NONE', 'PRIMARY', 'JUNIOR_SECONDARY', 'SENIOR_SECONDARY', 'VOCATIONAL_SECONDARY', 'DIPLOMA', 'BACHELOR', 'POSTGRADUATE')) not null, `employment_status` text check (`employment_status` in ('UNEMPLOYED', 'LAID_OFF', 'EMPLOYED', 'SELF_EMPLOYED', 'INFORMAL_WORKER')) not null, `outcome` text check (`outcome` in ('PENDING', 'ACCEPTED', 'REJECTED')) not null, `rejection_reason` text not null, `count` bigint not null, primary key (`province_code`, `gender`, `age_band`, `education`, `employment_status`, `outcome`, `rejection_reason`))");
+    this.addSql("insert into count_version (id, version) values (1, 0)");
+    this.addSql("insert into count_cell (wave_number, province_code, gender, age_band, education, employment_status, outcome, rejection_reason, count) select a.wave_number, s.province_code, s.gender, s.age_band, s.education, s.employment_status, a.outcome, coalesce(a.rejection_reason, ''), count(*) from application a join subject s on s.id = a.subject_id group by a.wave_number, s.province_code, s.gender, s.age_band, s.education, s.employment_status, a.outcome, coalesce(a.rejection_reason, '')");
+    this.addSql("insert into person_count_cell (province_code, gender, age_band, education, employment_status, outcome, rejection_reason, count) select s.province_code, s.gender, s.age_band, s.education, s.employment_status, a.outcome, coalesce(a.rejection_reason, ''), count(*) from subject s join application a on a.subject_id = s.id where a.wave_number = (select max(l.wave_number) from application l where l.subject_id = s.id) group by s.province_code, s.gender, s.age_band, s.education, s.employment_status, a.outcome, coalesce(a.rejection_reason, '')");
+  }
+}

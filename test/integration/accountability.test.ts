@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Education, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
+import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput } from '../factories/registrant';
+import { DIALECT, errorCodes, startTestServer, type TestServer } from './harness';
+
+const run = promisify(execFile);
+const CLI = path.join(__dirname, '../../bin/samaran.js');
+
+const COUNTS = /* GraphQL */ `
+  query Counts($groupBy: [Dimension!], $filter: CountFilter, $measure: Measure, $exact: Boolean) {
+    accountability(groupBy: $groupBy, filter: $filter, measure: $measure, exact: $exact) {
+      total threshold suppressedCells measure exact
+      cells { wave province gender ageBand education employment outcome rejectionReason count suppressed }
+    }
+  }
+`;
+const OUTCOME = /* GraphQL */ `
+  mutation Outcome($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id outcome } }
+`;
+
+interface Cell {
+  wave: number | null;
+  province: string | null;
+  outcome: string | null;
+  education: string | null;
+  rejectionReason: string | null;
+  count: number | null;
+  suppressed: boolean;
+}
+interface Table {
+  total: number | null;
+  threshold: number;
+  suppressedCells: number;
+  cells: Cell[];
+}
+
+/** What the test did, to recount from independently of the server. */
+interface ModelApplication {
+  id: string;
+  wave: number;
+  outcome: Outcome;
+  reason: RejectionReason | null;
+}
+interface ModelPerson {
+  input: ReturnType<typeof buildRegistrant>;
+  province: string;
+  education: Education;
+  applications: ModelApplication[];
+}
+
+describe(`accountability counts (${DIALECT})`, () => {
+  let t: TestServer;
+  let operator: string;
+  let auditor: string;
+  let reporter: string;
+  const people: ModelPerson[] = [];
+
+  async function counts(variables: Record<string, unknown>, token = auditor): Promise<Table> {
+    const response = await t.graphql<{ accountability: Table }>(COUNTS, variables, token);
+    expect(response.body.errors).toBeUndefined();
+    return response.body.data!.accountability;
+  }
+
+  async function register(province: string, education: Education, wave: number, person?: ModelPerson): Promise<ModelPerson> {
+    const target = person ?? { input: buildRegistrant({ wave, provinceCode: province, regencyCode: `${province}71`, education }), province, education, applications: [] };
+    const input = { ...target.input, wave };
+    const response = await t.graphql<{ register: { applicationId: string } }>(REGISTER_MUTATION, { input }, operator);
+    expect(response.body.errors).toBeUndefined();
+    target.applications.push({ id: response.body.data!.register.applicationId, wave, outcome: Outcome.PENDING, reason: null });
+    if (!person) people.push(target);
+    return target;
+  }
+
+  async function decide(application: ModelApplication, outcome: Outcome, reason: RejectionReason | null = null): Promise<void> {
+    const response = await t.graphql(OUTCOME, { input: { applicationId: application.id, outcome, rejectionReason: reason } }, operator);
+    expect(response.body.errors).toBeUndefined();
+    application.outcome = outcome;
+    application.reason = reason;
+  }
+
+  /** Recount from the model: applications by wave × province × outcome. */
+  function modelApplications(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const p of people) for (const a of p.applications) {
+      const key = `${a.wave}|${p.province}|${a.outcome}`;
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /** People by province × outcome of their latest application. */
+  function modelPeople(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const p of people) {
+      const latest = p.applications.reduce((a, b) => (b.wave > a.wave ? b : a));
+      const key = `${p.province}|${latest.outcome}`;
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    operator = await t.token(['OPERATOR'], 'operator-counts');
+    auditor = await t.token(['AUDITOR'], 'auditor-counts');
+    reporter = await t.token(['REPORTER'], 'reporter-counts');
+    for (const wave of [1, 2]) await t.graphql(OPEN_WAVE_MUTATION, { input: waveInput(wave, t.clock.now, { quota: 1000 }) }, operator);
+    // Jakarta large, Banten small (below k), Bali tiny: the reporter's table must hide the small ones.
+    const plan: Array<[string, number]> = [['31', 24], ['36', 6], ['51', 2]];
+    for (const [province, n] of plan) {
+      for (let i = 0; i < n; i++) await register(province, i % 3 === 0 ? Education.BACHELOR : Education.SENIOR_SECONDARY, 1);
+    }
+    // Some apply again to wave 2; outcomes on both waves.
+    for (const p of people.slice(0, 10)) await register(p.province, p.education, 2, p);
+    for (const [i, p] of people.entries()) {
+      if (i % 4 === 0) await decide(p.applications[0]!, Outcome.ACCEPTED);
+      else if (i % 4 === 1) await decide(p.applications[0]!, Outcome.REJECTED, RejectionReason.NOT_SELECTED);
+    }
+    for (const p of people.slice(0, 4)) await decide(p.applications[1]!, Outcome.REJECTED, RejectionReason.SCREENED_STUDENT);
+  });
+  afterAll(async () => t?.stop());
+
+  it('gives auditors exact applications per wave × province × outcome, equal to a recount of what was done', async () => {
+    const table = await counts({ groupBy: ['WAVE', 'PROVINCE', 'OUTCOME'], exact: true });
+    const got = new Map(table.cells.map((c) => [`${c.wave}|${c.province}|${c.outcome}`, c.count]));
+    expect(got).toEqual(modelApplications());
+    expect(table.total).toBe(people.reduce((n, p) => n + p.applications.length, 0));
+    expect(table.cells.every((c) => c.education === null && c.rejectionReason === null && !c.suppressed)).toBe(true);
+  });
+
+  it('counts people by the outcome of their latest application, and per wave like applications', async () => {
+    const table = await counts({ groupBy: ['PROVINCE', 'OUTCOME'], measure: 'PEOPLE', exact: true });
+    expect(new Map(table.cells.map((c) => [`${c.province}|${c.outcome}`, c.count]))).toEqual(modelPeople());
+    expect(table.total).toBe(people.length);
+    const wave2 = await counts({ groupBy: ['PROVINCE'], filter: { wave: [2] }, measure: 'PEOPLE', exact: true });
+    expect(wave2.total).toBe(10);
+    const several = await t.graphql(COUNTS, { filter: { wave: [1, 2] }, measure: 'PEOPLE', exact: true }, auditor);
+    expect(errorCodes(several)).toEqual(['BAD_USER_INPUT']);
+    expect(several.body.errors![0]!.extensions!.field).toBe('filter.wave');
+  });
+
+  it('filters by dimension values and groups by rejection reason', async () => {
+    const table = await counts({ groupBy: ['REJECTION_REASON'], filter: { outcome: ['REJECTED'], province: ['31', '36'] }, exact: true });
+    const rejected = people.filter((p) => p.province !== '51').flatMap((p) => p.applications).filter((a) => a.outcome === Outcome.REJECTED);
+    expect(Object.fromEntries(table.cells.map((c) => [c.rejectionReason, c.count]))).toEqual({
+      NOT_SELECTED: rejected.filter((a) => a.reason === RejectionReason.NOT_SELECTED).length,
+      SCREENED_STUDENT: rejected.filter((a) => a.reason === RejectionReason.SCREENED_STUDENT).length,
+    });
+  });
+
+  it('protects small cells for reporters: none visible below k, suppressed as null, deterministic', async () => {
+    const table = await counts({ groupBy: ['PROVINCE', 'OUTCOME'] }, reporter);
+    expect(table.threshold).toBe(10);
+    for (const cell of table.cells) {
+      if (cell.suppressed) expect(cell.count).toBeNull();
+      else expect(cell.count).toBeGreaterThanOrEqual(10);
+    }
+    expect(table.suppressedCells).toBe(table.cells.filter((c) => c.suppressed).length);
+    expect(table.suppressedCells).toBeGreaterThan(0);
+    const bali = await counts({ groupBy: ['PROVINCE'], filter: { province: ['51'] } }, reporter);
+    expect(bali.total).toBeNull();
+    expect(bali.cells).toEqual([expect.objectContaining({ province: '51', count: null, suppressed: true })]);
+    expect(await counts({ groupBy: ['PROVINCE', 'OUTCOME'] }, reporter)).toEqual(table);
+  });
+
+  it('refuses exact counts to everyone but auditors and logs both the refusal and the auditor request', async () => {
+    for (const roles of [['REPORTER'], ['ANALYST'], ['OFFICER'], ['OPERATOR']]) {
+      expect(errorCodes(await t.graphql(COUNTS, { exact: true }, await t.token(roles, `exact-${roles[0]}`)))).toEqual(['FORBIDDEN']);
+    }
+    expect(errorCodes(await t.graphql(COUNTS, {}, await t.token(['AGENCY'], 'agency-x', { agency: 'BUMN' })))).toEqual(['FORBIDDEN']);
+    const events = await t.sql("select actor, outcome, reference from access_log where action = 'EXACT_COUNTS' order by seq");
+    expect(events.filter((e) => e.outcome === 'DENIED').map((e) => e.actor)).toEqual(['exact-REPORTER', 'exact-ANALYST', 'exact-OFFICER', 'exact-OPERATOR']);
+    expect(events.filter((e) => e.outcome === 'ALLOWED').every((e) => e.actor === 'auditor-counts')).toBe(true);
+    expect(events.some((e) => e.outcome === 'ALLOWED' && String(e.reference).includes('WAVE,PROVINCE,OUTCOME'))).toBe(true);
+  });
+
+  it('stays exact across processes: a second server on the same database sees every change at once', async () => {
+    const second = await startTestServer({
+      env: {
+        ...(DIALECT === 'postgresql' ? { DATABASE_URL: t.config.databaseUrl! } : { SAMARAN_DATA_DIR: t.config.dataDir }),
+        SAMARAN_KEYS_FILE: t.config.keysFile,
+        SAMARAN_JWKS_FILE: path.join(t.config.dataDir, 'dev-jwks.json'),
+      },
+    });
+    try {
+      const ask = async (server: TestServer) => (await server.graphql<{ accountability: Table }>(COUNTS, { exact: true }, auditor)).body.data!.accountability.total;
+      const before = await ask(second);
+      await register('31', Education.DIPLOMA, 1);
+      expect(await ask(second)).toBe(before! + 1);
+      await decide(people.at(-1)!.applications[0]!, Outcome.ACCEPTED);
+      const accepted = async (server: TestServer) =>
+        (await server.graphql<{ accountability: Table }>(COUNTS, { filter: { outcome: ['ACCEPTED'] }, exact: true }, auditor)).body.data!.accountability.total;
+      expect(await accepted(second)).toBe(await accepted(t));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('reconciles with a recount of the base tables, and the CLI finds a tampered cell', async () => {
+    expect(await t.server.services.database.fork().transactional((tx) => t.server.services.counts.reconcile(tx))).toEqual([]);
+    const env = { ...process.env, SAMARAN_DATA_DIR: t.config.dataDir, ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}) };
+    const ok = await run(process.execPath, [CLI, 'counts', 'reconcile'], { env });
+    expect(ok.stdout).toMatch(/^ok: count cells agree/);
+    await t.sql("update count_cell set count = count + 3 where wave_number = 1 and province_code = '31' and outcome = 'ACCEPTED'");
+    const broken = await run(process.execPath, [CLI, 'counts', 'reconcile'], { env }).catch((error: { code: number; stdout: string }) => error);
+    expect((broken as { code: number }).code).toBe(1);
+    expect((broken as { stdout: string }).stdout).toContain('DIFFERENCE APPLICATIONS [1, 31,');
+    await t.sql("update count_cell set count = count - 3 where wave_number = 1 and province_code = '31' and outcome = 'ACCEPTED'");
+  });
+
+  it('counts the bulk demo load in the same transactions: a recount finds no difference', async () => {
+    const demo = await startTestServer({ env: { SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '400' } });
+    try {
+      const table = (await demo.graphql<{ accountability: Table }>(COUNTS, { measure: 'PEOPLE', exact: true }, await demo.token(['AUDITOR']))).body.data!.accountability;
+      expect(table.total).toBeGreaterThan(380);
+      expect(await demo.server.services.database.fork().transactional((tx) => demo.server.services.counts.reconcile(tx))).toEqual([]);
+    } finally {
+      await demo.stop();
+    }
+  });
+});
