@@ -7,12 +7,13 @@ export interface ExampleTab {
 
 export const EXAMPLE_TABS: readonly ExampleTab[] = [
   {
-    query: `# Samaran GraphiQL — paste a bearer token above (or get a development token),
-# then run with Ctrl-Enter. The other tabs hold more examples; the Docs button
-# (top left) browses the schema.
+    query: `# Samaran GraphiQL. Paste a bearer token in the bar
+# above (or get a development token), then run with
+# Ctrl-Enter. More examples in the other tabs; the
+# book icon (top left) browses the schema.
 #
-# How many applied, how many were accepted and rejected. Cells below the
-# threshold come back with count: null and suppressed: true.
+# How many applied, were accepted and were rejected.
+# Small cells come back as count: null, suppressed: true.
 query TotalsByOutcome {
   accountability(groupBy: [OUTCOME]) {
     total

@@ -17,6 +17,8 @@ import { adoptStyleNonce } from './style-nonce';
 
 const session = new SessionToken('graphiql');
 
+const NO_TOKEN = 'No bearer token yet: paste one in the bar above (or get a development token), then run again.';
+
 interface FetcherParams {
   query: string;
   operationName?: string | null;
@@ -29,6 +31,8 @@ function createFetcher(token: string | null) {
     const extra: Record<string, string> = {};
     for (const [name, value] of Object.entries(options?.headers ?? {})) if (typeof value === 'string') extra[name.toLowerCase()] = value;
     if (extra.authorization) return postGraphQLWithHeaders(params, extra);
+    // Every operation needs a token: say so here rather than send a request bound to fail.
+    if (!token) return Promise.resolve({ errors: [{ message: NO_TOKEN, extensions: { code: 'UNAUTHENTICATED' } }] });
     return postGraphQL(params, token);
   };
 }
