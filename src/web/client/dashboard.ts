@@ -372,6 +372,7 @@ function renderRejectionReasons(table: CountTableData): void {
     .map(({ cell, shown }) => ({ key: cell.rejectionReason ?? 'NONE', label: rejectionReasonLabel(cell.rejectionReason), shown }))
     .sort(compareForBars);
   fillTable(reasonTable, rows.map((row) => ({ key: row.key, cells: [row.label, row.shown] })));
+  document.querySelector<HTMLElement>('#panel-rejection-reasons .db-chart')!.style.height = `${Math.max(rows.length, 3) * 26 + 60}px`;
   drawChart(
     'panel-rejection-reasons',
     rows.map((row) => row.label),
