@@ -42,7 +42,7 @@ describe('GraphiQL page', () => {
     await page.getByRole('button', { name: 'Use token' }).click();
     await expect.poll(() => page.getByTestId('token-status').textContent()).toBe('e2e-reporter · REPORTER');
     // The token lives in this tab's sessionStorage, nowhere else.
-    const storage = await page.evaluate(() => ({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage) }));
+    const storage = await page.evaluate<{ session: string; local: string }>('({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage) })');
     expect(storage.session).toContain(token);
     expect(storage.local).not.toContain(token);
 
