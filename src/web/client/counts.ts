@@ -87,9 +87,12 @@ export function formatShare(part: Shown, whole: Shown): string {
   return `${((part.value / whole.value) * 100).toFixed(1)}%`;
 }
 
-/** Sorts for a bar chart: published counts largest first, then hidden ones, then by label. */
+/**
+ * Sorts for a bar chart: published counts largest first, then suppressed ones (each at least 1),
+ * then true zeros; ties by label.
+ */
 export function compareForBars(a: { shown: Shown; label: string }, b: { shown: Shown; label: string }): number {
-  const rank = (shown: Shown): number => (shown.kind === 'count' ? 0 : 1);
+  const rank = (shown: Shown): number => (shown.kind !== 'count' ? 1 : shown.value > 0 ? 0 : 2);
   return (
     rank(a.shown) - rank(b.shown) ||
     (a.shown.kind === 'count' && b.shown.kind === 'count' ? b.shown.value - a.shown.value : 0) ||

@@ -42,7 +42,7 @@ const COLORS = { registered: '#1f5f8b', accepted: '#2e8b57', rejected: '#c0504d'
 const PROVINCE_NAMES = new Map(PROVINCES.map((province) => [province.code, province.name]));
 const session = new SessionToken('dashboard');
 
-/** Writes "< 10" / "suppressed" where a bar is missing because its value is not published. */
+/** Writes "< 10", "suppressed" or "0" where a bar is missing. */
 const suppressedMarkers: Plugin<'bar'> = {
   id: 'samaranSuppressedMarkers',
   afterDatasetsDraw(chart) {
@@ -80,7 +80,8 @@ const suppressedMarkers: Plugin<'bar'> = {
   },
 };
 
-const markerLabel = (shown: Shown): string | null => (shown.kind === 'count' ? null : formatShown(shown));
+// A missing bar always says why: not published, or a true zero.
+const markerLabel = (shown: Shown): string | null => (shown.kind === 'count' && shown.value > 0 ? null : formatShown(shown));
 
 // --- page skeleton -----------------------------------------------------------------------------
 

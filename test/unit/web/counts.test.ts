@@ -36,14 +36,15 @@ describe('what the dashboard shows for suppressed cells', () => {
 });
 
 describe('bar order and labels', () => {
-  it('sorts published counts largest first, then suppressed ones, ties by label', () => {
+  it('sorts published counts largest first, then suppressed ones, then zeros, ties by label', () => {
     const rows = [
       { label: 'B', shown: { kind: 'suppressed' as const, threshold: 10 } },
       { label: 'C', shown: count(5) },
       { label: 'A', shown: { kind: 'below' as const, threshold: 10 } },
       { label: 'D', shown: count(50) },
+      { label: 'E', shown: count(0) },
     ];
-    expect([...rows].sort(compareForBars).map((row) => row.label)).toEqual(['D', 'C', 'A', 'B']);
+    expect([...rows].sort(compareForBars).map((row) => row.label)).toEqual(['D', 'C', 'A', 'B', 'E']);
   });
 
   it('names rejection reasons, including ones added later', () => {
