@@ -37,6 +37,22 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        ...shared,
+        test: {
+          // The browser pages in Debian's Chromium (playwright-core, no downloaded browser); run by
+          // `npm run test:e2e` and CI, not by `npm test`. Needs `npm run build` (the bundles).
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['reflect-metadata'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // A browser and a server per file: one file at a time on two cores.
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -18,7 +18,9 @@ import { AuthError } from './errors';
 import { createLogger } from './observability/logger';
 import { loadKeyring } from './pseudonymization/key-loading';
 import { createServices, type Services } from './services';
+import { developmentTokenRoutes } from './web/dev-token.routes';
 import { healthRoutes } from './web/health.routes';
+import { webRoutes } from './web/web.routes';
 
 export interface SamaranServer {
   readonly services: Services;
@@ -83,6 +85,8 @@ export async function createSamaranServer(config: Config, options: ServerOptions
       },
     }),
   );
+  app.use(developmentTokenRoutes(config, logger));
+  app.use(webRoutes(config));
   const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
     if (error?.type === 'entity.too.large') {
       res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
