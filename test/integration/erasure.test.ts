@@ -304,7 +304,7 @@ describe(`erasure requests (${DIALECT})`, () => {
   });
 
   it('an accepted participant with open obligations is restricted until they close, then a second officer decides', async () => {
-    const person = people.find((p, index) => index % 3 === 2)!; // ACCEPTED in wave 1, which closes in the future
+    const person = people.find((_, index) => index % 3 === 2)!; // ACCEPTED in wave 1, which closes in the future
     const before = await exactCountSnapshot(t, auditor);
     const filed = await requestErasure(person, 'NOT_SELECTED');
     expect(filed.body.errors).toBeUndefined();
