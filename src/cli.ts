@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AccessLogService } from './access-log/access-log.service';
 import { CountStore } from './accountability/count-store';
@@ -11,7 +13,12 @@ import { openDatabase } from './database/orm';
 import { loadDemo } from './demo/demo-loader';
 import { createLogger } from './observability/logger';
 import { loadKeyring } from './pseudonymization/key-loading';
-import { Keyring, writeKeysFile } from './pseudonymization/keyring';
+import { Keyring, rotateKeys, writeKeysFile } from './pseudonymization/keyring';
+import { KeyLifecycleService, type BatchProgress, type BatchRunResult } from './pseudonymization/key-lifecycle.service';
+import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
+import { Tokenizer } from './pseudonymization/tokenizer';
+import { AccessAction } from './access-log/access-log.service';
+import type { Principal } from './auth/principal';
 import { createServerAndServe } from './serve';
 import { createServices } from './services';
 import { Wave } from './registration/wave.entity';
@@ -27,6 +34,46 @@ function collect(value: string, previous: string[]): string[] {
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** Who runs a key operation from the command line, as the access log records it: `cli:<os user>`. */
+function cliPrincipal(): Principal {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the log still says it came from the command line.
+  }
+  return { sub: `cli:${user}`, roles: [], agency: null };
+}
+
+/**
+ * Progress for a batch job: a cli-progress bar on standard error when it is a terminal, one plain
+ * line per batch on standard output otherwise (logs, CI, tests).
+ */
+function batchProgress(what: string): { onBatch: (progress: BatchProgress) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: `${what} [{bar}] {percentage}% | {value}/{total} | batch {batch}`, hideCursor: true });
+    let started = false;
+    return {
+      onBatch(progress) {
+        if (!started) bar.start(Math.max(progress.total, progress.handled), 0, { batch: 0 });
+        started = true;
+        bar.setTotal(Math.max(progress.total, progress.handled));
+        bar.update(progress.handled, { batch: progress.batch });
+      },
+      stop() {
+        if (started) bar.stop();
+        started = false;
+      },
+    };
+  }
+  return { onBatch: (progress) => print(`${what}: batch ${progress.batch}, ${progress.handled}/${progress.total}`), stop: () => undefined };
+}
+
+function reportBatchRun(what: string, result: BatchRunResult): void {
+  print(`${what}: ${result.done} done, ${result.failed} failed, ${result.remaining} remaining (${result.batches} batches)`);
+  if (result.failed > 0) process.exitCode = 1;
 }
 
 /** The `samaran` command line. Every command reads the same configuration variables as the server. */
@@ -137,6 +184,65 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
       writeKeysFile(target, Keyring.generate());
       print(`wrote ${target} (mode 0600)`);
     });
+
+  keys
+    .command('rotate')
+    .description(
+      'add a new token key and a new key-encryption key to the keys file (new writes use them; old keys stay readable); ' +
+        'restart the servers, then run `keys rewrap` and `keys retokenize`',
+    )
+    .option('--token-only', 'rotate only the token key')
+    .option('--kek-only', 'rotate only the key-encryption key')
+    .action(async (options: { tokenOnly?: boolean; kekOnly?: boolean }) => {
+      if (options.tokenOnly && options.kekOnly) throw new InvalidArgumentError('--token-only and --kek-only exclude each other');
+      const cfg = config();
+      const before = Keyring.fromFile(cfg.keysFile);
+      const next = Keyring.fromJson(rotateKeys(before.toJSON(), { token: !options.kekOnly, kek: !options.tokenOnly }));
+      const database = await openDatabase(cfg, { migrate: false });
+      try {
+        writeKeysFile(cfg.keysFile, next.toJSON());
+        const added = [
+          next.currentTokenKeyId !== before.currentTokenKeyId ? `token key ${next.currentTokenKeyId}` : undefined,
+          next.currentKekId !== before.currentKekId ? `key-encryption key ${next.currentKekId}` : undefined,
+        ].filter(Boolean);
+        await new AccessLogService(() => new Date()).appendAlone(database.fork(), {
+          principal: cliPrincipal(),
+          action: AccessAction.KEY_ROTATION,
+          outcome: 'ALLOWED',
+          reference: `added ${added.join(', ')}`,
+        });
+        print(`rotated ${cfg.keysFile}: added ${added.join(', ')}; restart the servers, then run \`samaran keys rewrap\` and \`samaran keys retokenize\``);
+      } finally {
+        await database.close();
+      }
+    });
+
+  const batchJob = (name: 'rewrap' | 'retokenize', description: string) =>
+    keys
+      .command(name)
+      .description(description)
+      .option('--batch-size <n>', 'rows per transaction', positiveInteger, 1000)
+      .option('--max-batches <n>', 'stop after this many batches (a rerun continues)', positiveInteger)
+      .action(async (options: { batchSize: number; maxBatches?: number }) => {
+        const cfg = config();
+        const logger = createLogger(cfg);
+        const keyring = Keyring.fromFile(cfg.keysFile);
+        const database = await openDatabase(cfg, { migrate: false });
+        const progress = batchProgress(name);
+        try {
+          const lifecycle = new KeyLifecycleService(keyring, new PersonalDataSealer(keyring), new Tokenizer(keyring), new AccessLogService(() => new Date()));
+          const run = { batchSize: options.batchSize, maxBatches: options.maxBatches, onBatch: progress.onBatch };
+          const result = name === 'rewrap' ? await lifecycle.rewrap(database.fork(), cliPrincipal(), run) : await lifecycle.retokenize(database.fork(), cliPrincipal(), run);
+          progress.stop();
+          reportBatchRun(name, result);
+          if (result.failed > 0) logger.warn({ failed: result.failed }, `${name}: some rows could not be opened with the keys file`);
+        } finally {
+          progress.stop();
+          await database.close();
+        }
+      });
+  batchJob('rewrap', 're-wrap every data key under the newest key-encryption key, in batches; resumable (rows already re-wrapped are skipped)');
+  batchJob('retokenize', 'recompute NIK, phone and email tokens under the newest token key from the vault, in batches; resumable');
 
   program
     .command('token')

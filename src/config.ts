@@ -25,7 +25,32 @@ export interface Config {
   readonly keysFile: string;
   readonly suppressionK: number;
   readonly logLevel: string;
+  /** Hours from filing an erasure request to its due date (design §5: configuration, default 3×24). */
+  readonly erasureDueHours: number;
+  /** Days an approved legal hold lets officers reveal a restricted subject. */
+  readonly legalHoldDays: number;
+  /**
+   * The legal basis each erasure decision cites, written into the decision. Configuration reviewed
+   * by counsel, not a hard-coded claim (design §5).
+   */
+  readonly erasureLegalBasis: {
+    readonly grant: string;
+    readonly deny: string;
+    readonly restrict: string;
+  };
 }
+
+/** Defaults for the legal basis of erasure decisions; operators override them per counsel. */
+export const DEFAULT_ERASURE_LEGAL_BASIS = Object.freeze({
+  grant: 'UU PDP No. 27/2022 Art. 8: the data subject may end processing and have personal data erased; granted by crypto-shredding.',
+  deny:
+    'UU PDP No. 27/2022 Art. 15(1)(c) (state administration in the public interest) and Art. 15(1)(e) (statistics): ' +
+    'erasure denied; data not needed for counts or audits destroyed, processing restricted to counting (Art. 11). ' +
+    'Note: Art. 15(2) ties these exceptions to a statute; the programme rests on a presidential regulation.',
+  restrict:
+    'UU PDP No. 27/2022 Art. 15(1)(c): erasure denied while the participant\'s programme obligations are open; ' +
+    'processing restricted (Art. 11); the request is re-evaluated when they close.',
+});
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -109,5 +134,12 @@ export function loadConfig(env: Env = process.env): Config {
     keysFile: keysFile ? path.resolve(keysFile) : path.join(dataDir, 'keys.json'),
     suppressionK: integer(env, 'SAMARAN_SUPPRESSION_K', 10, 1, 1_000_000),
     logLevel: nonEmpty(env.SAMARAN_LOG_LEVEL) ?? (environment === 'test' ? 'warn' : 'info'),
+    erasureDueHours: integer(env, 'SAMARAN_ERASURE_DUE_HOURS', 72, 1, 24 * 365),
+    legalHoldDays: integer(env, 'SAMARAN_LEGAL_HOLD_DAYS', 30, 1, 3650),
+    erasureLegalBasis: Object.freeze({
+      grant: nonEmpty(env.SAMARAN_ERASURE_BASIS_GRANT) ?? DEFAULT_ERASURE_LEGAL_BASIS.grant,
+      deny: nonEmpty(env.SAMARAN_ERASURE_BASIS_DENY) ?? DEFAULT_ERASURE_LEGAL_BASIS.deny,
+      restrict: nonEmpty(env.SAMARAN_ERASURE_BASIS_RESTRICT) ?? DEFAULT_ERASURE_LEGAL_BASIS.restrict,
+    }),
   });
 }

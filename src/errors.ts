@@ -56,6 +56,11 @@ export class AuthError extends SamaranError {
   static forbidden(reason = 'the token does not carry a role this operation needs'): AuthError {
     return new AuthError(ErrorCode.FORBIDDEN, `Forbidden: ${reason}`);
   }
+
+  /** Four-eyes: the officer who asked for something may not also approve or decide it (erasure/). */
+  static secondOfficerRequired(what: string): AuthError {
+    return new AuthError(ErrorCode.FORBIDDEN, `Forbidden: ${what} must be decided by an officer other than the one who filed it`);
+  }
 }
 
 export class InputError extends SamaranError {

@@ -3,7 +3,9 @@ import { AccessLogService } from './access-log/access-log.service';
 import { AccountabilityService } from './accountability/accountability.service';
 import { CountStore } from './accountability/count-store';
 import type { Config } from './config';
-import type { Database } from './database/orm';
+import { purgeDestroyedData, type Database } from './database/orm';
+import { ErasureService } from './erasure/erasure.service';
+import { LegalHoldService } from './erasure/legal-hold.service';
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
 import type { Keyring } from './pseudonymization/keyring';
 import { Tokenizer } from './pseudonymization/tokenizer';
@@ -26,6 +28,8 @@ export interface Services {
   readonly counts: CountStore;
   readonly accountability: AccountabilityService;
   readonly reveal: RevealService;
+  readonly erasure: ErasureService;
+  readonly legalHolds: LegalHoldService;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
 }
@@ -48,7 +52,9 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     accessLog,
     counts,
     accountability: new AccountabilityService(database, counts, config.suppressionK),
-    reveal: new RevealService(tokenizer, sealer, accessLog),
+    reveal: new RevealService(tokenizer, sealer, accessLog, now),
+    erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),
+    legalHolds: new LegalHoldService(accessLog, config.legalHoldDays, now),
     now,
   };
 }

@@ -12,6 +12,26 @@ export enum AccessAction {
   EXACT_COUNTS = 'EXACT_COUNTS',
   READ_ACCESS_LOG = 'READ_ACCESS_LOG',
   VERIFY_ACCESS_LOG = 'VERIFY_ACCESS_LOG',
+  /** An officer filed an erasure request (reference `erasure-request:<id>`). */
+  ERASURE_REQUEST = 'ERASURE_REQUEST',
+  /** The policy or a second officer decided one (reference `erasure-request:<id> <STATUS>`). */
+  ERASURE_DECISION = 'ERASURE_DECISION',
+  /** Listing erasure requests (officers also read the sealed evidence notes). */
+  READ_ERASURE_REQUESTS = 'READ_ERASURE_REQUESTS',
+  /** A subject became RESTRICTED: counted only. */
+  RESTRICT = 'RESTRICT',
+  /** Email, phone, address line and their tokens destroyed (fields = what was destroyed). */
+  MINIMIZE = 'MINIMIZE',
+  /** Crypto-shred: data key, vault entry and NIK token destroyed. */
+  SHRED = 'SHRED',
+  LEGAL_HOLD_REQUEST = 'LEGAL_HOLD_REQUEST',
+  LEGAL_HOLD_APPROVAL = 'LEGAL_HOLD_APPROVAL',
+  /** `samaran keys rotate` (actor `cli:<os user>`). */
+  KEY_ROTATION = 'KEY_ROTATION',
+  /** One batch of `samaran keys rewrap`. */
+  KEY_REWRAP = 'KEY_REWRAP',
+  /** One batch of `samaran keys retokenize` (vault NIK, phone and email opened to recompute tokens). */
+  KEY_RETOKENIZATION = 'KEY_RETOKENIZATION',
 }
 
 export interface AccessRecord {

@@ -24,7 +24,7 @@ export class AccessEventType {
   @Field(() => [String])
   roles!: string[];
 
-  @Field(() => String, { description: 'REVEAL, FIND_BY_NIK, READ_SUBJECTS, READ_SUBJECT, EXACT_COUNTS, READ_ACCESS_LOG, VERIFY_ACCESS_LOG, …' })
+  @Field(() => String, { description: 'REVEAL, FIND_BY_NIK, READ_SUBJECTS, READ_SUBJECT, EXACT_COUNTS, READ_ACCESS_LOG, VERIFY_ACCESS_LOG, ERASURE_REQUEST, ERASURE_DECISION, READ_ERASURE_REQUESTS, RESTRICT, MINIMIZE, SHRED, LEGAL_HOLD_REQUEST, LEGAL_HOLD_APPROVAL, KEY_ROTATION, KEY_REWRAP, KEY_RETOKENIZATION, …' })
   action!: string;
 
   @Field(() => [ID], { description: 'Subjects touched (opaque ids).' })

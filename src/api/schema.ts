@@ -4,13 +4,14 @@ import { AccountabilityResolver } from '../accountability/accountability.resolve
 import { AccessLogResolver } from '../access-log/access-log.resolver';
 import { roleAuthChecker } from '../auth/auth-checker';
 import { MeResolver } from '../auth/me.resolver';
+import { ErasureResolver } from '../erasure/erasure.resolver';
 import { RegistrationResolver } from '../registration/registration.resolver';
 import { WaveResolver } from '../registration/wave.resolver';
 import { RevealResolver } from '../reveal/reveal.resolver';
 import { SubjectsResolver } from '../subjects/subjects.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver, ErasureResolver];
 
 export const SCHEMA_HEADER =
   '# GENERATED FILE — do not edit. Produced from the code in src/ by `npm run schema`;\n' +

@@ -70,6 +70,9 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     await connection.execute('pragma synchronous = normal');
     await connection.execute('pragma foreign_keys = on');
     await connection.execute('pragma busy_timeout = 5000');
+    // Deleted and overwritten content (a shredded data key, a minimized field, an old NIK token)
+    // is zeroed instead of lingering in free pages of the file.
+    await connection.execute('pragma secure_delete = on');
   }
   if (options.migrate !== false) await orm.getMigrator().up();
   return {
@@ -78,6 +81,18 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     fork: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };
+}
+
+/**
+ * After destroying data (shred, minimization): on SQLite, checkpoint the WAL and truncate it to
+ * zero bytes so no earlier page image holding the destroyed values stays in `-wal`; with
+ * `secure_delete` on, the main file holds zeros where they were. On PostgreSQL nothing is done
+ * here: dead tuples leave the heap at the next (auto)vacuum, and dumps never contain them.
+ * Best effort: a busy checkpoint (another reader) is retried by the next one.
+ */
+export async function purgeDestroyedData(database: Database): Promise<void> {
+  if (database.dialect !== 'sqlite') return;
+  await database.orm.em.getConnection().execute('pragma wal_checkpoint(truncate)');
 }
 
 /** True when the database answers a trivial query (used by /readyz). */

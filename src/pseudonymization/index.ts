@@ -1,6 +1,7 @@
 /**
  * The pseudonymization layer: keyed lookup tokens, envelope-encrypted vault fields and the keys
- * behind both. Nothing here touches a database or the environment.
+ * behind both. Nothing exported here touches a database or the environment; the one database-aware
+ * part, the key lifecycle (`key-lifecycle.service.ts`: rewrap, re-tokenize), is imported directly.
  */
 export {
   Keyring,

@@ -1,6 +1,6 @@
 import { generateDataKey, unwrapDataKey, VaultIntegrityError, wrapDataKey, type WrappedDataKey } from './data-keys';
 import type { Keyring } from './keyring';
-import { openField, PERSONAL_FIELD_NAMES, sealField, type PersonalFieldName } from './sealed-field';
+import { openField, PERSONAL_FIELD_NAMES, sealField, type PersonalFieldName, type SealedFieldName } from './sealed-field';
 
 /** A registrant's personal fields in plaintext. Exists only in memory, never persisted as is. */
 export interface PersonalData {
@@ -83,6 +83,34 @@ export class PersonalDataSealer {
     const dataKey = unwrapDataKey(this.keyring, wrapped);
     try {
       return wrapDataKey(this.keyring, dataKey);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /**
+   * Seals one extra value (an erasure request's evidence note) under the subject's existing data
+   * key, bound to the subject id and `field`. Destroying the data key shreds it with the vault.
+   * No side effects.
+   * @throws KeyringError / VaultIntegrityError as for `open`.
+   */
+  sealWithSubjectKey(subjectId: string, wrapped: WrappedDataKey, field: SealedFieldName, plaintext: string): string {
+    const dataKey = unwrapDataKey(this.keyring, wrapped);
+    try {
+      return sealField(dataKey, subjectId, field, plaintext);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /**
+   * Opens a value sealed by `sealWithSubjectKey`. No side effects (callers log the access).
+   * @throws KeyringError / VaultIntegrityError as for `open`.
+   */
+  openWithSubjectKey(subjectId: string, wrapped: WrappedDataKey, field: SealedFieldName, jwe: string): string {
+    const dataKey = unwrapDataKey(this.keyring, wrapped);
+    try {
+      return openField(dataKey, subjectId, field, jwe);
     } finally {
       dataKey.fill(0);
     }

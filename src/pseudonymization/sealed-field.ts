@@ -6,6 +6,12 @@ import { randomBytesPooled } from './random-pool';
 /** The personal fields held in the vault, one JWE each. */
 export type PersonalFieldName = 'nik' | 'fullName' | 'birthDate' | 'email' | 'phone' | 'addressLine';
 
+/**
+ * Everything sealed under a subject's data key: the vault fields, and the evidence note of an
+ * erasure request (so that a shred destroys the person's own account of why they asked).
+ */
+export type SealedFieldName = PersonalFieldName | 'erasureNote';
+
 /** Every vault field, in a fixed order (storage columns, iteration). */
 export const PERSONAL_FIELD_NAMES: readonly PersonalFieldName[] = Object.freeze([
   'nik',
@@ -26,7 +32,7 @@ interface SealedFieldHeader {
   alg: typeof ALG;
   enc: typeof ENC;
   sub: string;
-  fld: PersonalFieldName;
+  fld: SealedFieldName;
 }
 
 function assertDataKey(dataKey: Buffer): void {
@@ -41,7 +47,7 @@ function assertDataKey(dataKey: Buffer): void {
  * can decrypt it. No side effects.
  * @throws RangeError when `dataKey` is not 32 bytes.
  */
-export function sealField(dataKey: Buffer, subjectId: string, field: PersonalFieldName, plaintext: string): string {
+export function sealField(dataKey: Buffer, subjectId: string, field: SealedFieldName, plaintext: string): string {
   assertDataKey(dataKey);
   const header: SealedFieldHeader = { alg: ALG, enc: ENC, sub: subjectId, fld: field };
   const protectedHeader = Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
@@ -74,7 +80,7 @@ function parseHeader(encoded: string): Record<string, unknown> | undefined {
  * @throws VaultIntegrityError naming the field and the failed check (never the plaintext) on any
  *   mismatch, tampering, or a wrong data key; RangeError when `dataKey` is not 32 bytes.
  */
-export function openField(dataKey: Buffer, subjectId: string, field: PersonalFieldName, jwe: string): string {
+export function openField(dataKey: Buffer, subjectId: string, field: SealedFieldName, jwe: string): string {
   assertDataKey(dataKey);
   const fail = (check: string): VaultIntegrityError => new VaultIntegrityError(`sealed field "${field}": ${check}`);
   const parts = jwe.split('.');

@@ -6,6 +6,11 @@ const LOOKS_PERSONAL = /\d{8,}|@|\+?\d[\d\s().-]{9,}\d/;
 
 export const PURPOSE_MAX_LENGTH = 500;
 
+/** True when free text contains something shaped like a NIK, a phone number or an e-mail address. */
+export function looksPersonal(text: string): boolean {
+  return LOOKS_PERSONAL.test(text);
+}
+
 /**
  * Checks the stated purpose of a personal-data access: required, 3–500 characters, no control
  * characters, nothing that looks like a NIK, phone number or e-mail address. Returns it trimmed.

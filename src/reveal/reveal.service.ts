@@ -11,6 +11,7 @@ import { parseNik } from '../registration/nik';
 import { isUuid } from '../registration/registration.service';
 import { Subject } from '../subjects/subject.entity';
 import { SubjectState } from '../subjects/subject.enums';
+import { findActiveLegalHold } from '../erasure/legal-hold.service';
 import { VAULT_FIELD, type PersonalField } from './personal-field';
 import { assertValidPurpose } from './purpose';
 
@@ -31,10 +32,12 @@ export class RevealService {
     private readonly tokenizer: Tokenizer,
     private readonly sealer: PersonalDataSealer,
     private readonly accessLog: AccessLogService,
+    private readonly now: () => Date,
   ) {}
 
   /**
-   * Decrypts only the requested fields of one subject. Writes one REVEAL event (ALLOWED with the
+   * Decrypts only the requested fields of one subject. A RESTRICTED subject only under an approved,
+   * unexpired legal hold (the event's reference names it). Writes one REVEAL event (ALLOWED with the
    * fields returned, or DENIED with the error code). Raises BAD_USER_INPUT (purpose, fields),
    * NOT_FOUND, SUBJECT_ERASED, SUBJECT_RESTRICTED; if the event cannot be written the caller gets
    * an error and no data.
@@ -50,7 +53,8 @@ export class RevealService {
         const subject = await tx.findOne(Subject, { id: subjectId });
         if (!subject) throw StateError.notFound('Subject');
         if (subject.state === SubjectState.ERASED) throw StateError.subjectErased();
-        if (subject.state === SubjectState.RESTRICTED) throw StateError.subjectRestricted();
+        const hold = subject.state === SubjectState.RESTRICTED ? await findActiveLegalHold(tx, subjectId, this.now()) : null;
+        if (subject.state === SubjectState.RESTRICTED && !hold) throw StateError.subjectRestricted();
         const [vault, dataKey] = await Promise.all([tx.findOne(VaultEntry, { subjectId }), tx.findOne(DataKey, { subjectId })]);
         if (!vault || !dataKey) throw StateError.subjectErased();
         const values = this.sealer.open(
@@ -71,6 +75,7 @@ export class RevealService {
           fieldsReturned: returned,
           purpose: statedPurpose,
           outcome: 'ALLOWED',
+          reference: hold ? `legal-hold:${hold.id}` : null,
         });
         return values;
       });
@@ -79,7 +84,9 @@ export class RevealService {
 
   /**
    * Finds the subject registered with a NIK (under any token key). Erased subjects are never
-   * found (their token is a tombstone), so the answer never confirms a person once existed.
+   * found (their token is a tombstone), so the answer never confirms a person once existed; a
+   * RESTRICTED subject is found only under an approved legal hold (otherwise null, and the event is
+   * DENIED with reason SUBJECT_RESTRICTED so auditors see who looked for a restricted person).
    * Writes one FIND_BY_NIK event, never containing the NIK or its token. Raises BAD_USER_INPUT
    * (nik, purpose).
    */
@@ -90,16 +97,20 @@ export class RevealService {
       if (!parsed.ok) throw InputError.invalid('nik', parsed.violation.problem);
       return em.transactional(async (tx) => {
         const subject = await tx.findOne(Subject, { nikToken: { $in: this.tokenizer.tokensUnderAllKeys('nik', nik) } }, { populate: ['applications'] });
-        const found = subject && subject.state !== SubjectState.ERASED ? subject : null;
+        const visible = subject && subject.state !== SubjectState.ERASED ? subject : null;
+        const hold = visible?.state === SubjectState.RESTRICTED ? await findActiveLegalHold(tx, visible.id, this.now()) : null;
+        const restricted = visible?.state === SubjectState.RESTRICTED && !hold;
         await this.accessLog.append(tx, {
           principal: access.principal,
           requestId: access.requestId,
           action: AccessAction.FIND_BY_NIK,
-          subjectIds: found ? [found.id] : [],
+          subjectIds: visible ? [visible.id] : [],
           purpose: statedPurpose,
-          outcome: 'ALLOWED',
+          outcome: restricted ? 'DENIED' : 'ALLOWED',
+          reason: restricted ? 'SUBJECT_RESTRICTED' : null,
+          reference: hold ? `legal-hold:${hold.id}` : null,
         });
-        return found;
+        return restricted ? null : visible;
       });
     });
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { InputError } from '../errors';
 import { isUuid } from '../registration/registration.service';
-import type { AgeBand, Education, EmploymentStatus, Gender, SubjectState } from './subject.enums';
+import { SubjectState, type AgeBand, type Education, type EmploymentStatus, type Gender } from './subject.enums';
 import { Subject } from './subject.entity';
 
 export interface SubjectFilter {
@@ -34,11 +34,14 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
-/** Pseudonymous reads of subjects and their applications (no vault access). */
+/**
+ * Pseudonymous reads of subjects and their applications (no vault access). Only ACTIVE subjects:
+ * RESTRICTED and ERASED ones are excluded from everything but counting (design §5).
+ */
 export class SubjectQueryService {
   /**
-   * A page of subjects ordered by id, with their applications loaded in the same round trip.
-   * Reads only. Raises BAD_USER_INPUT for `first` outside 1…500 or a foreign cursor.
+   * A page of ACTIVE subjects ordered by id, with their applications loaded in the same round
+   * trip (a `state` filter other than ACTIVE finds nothing). Reads only. Raises BAD_USER_INPUT for `first` outside 1…500 or a foreign cursor.
    */
   async page(em: EntityManager, filter: SubjectFilter, first: number, after: string | null): Promise<SubjectPage> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
@@ -52,7 +55,8 @@ export class SubjectQueryService {
     if (filter.ageBand) where.ageBand = filter.ageBand;
     if (filter.education) where.education = filter.education;
     if (filter.employmentStatus) where.employmentStatus = filter.employmentStatus;
-    if (filter.state) where.state = filter.state;
+    if (filter.state && filter.state !== SubjectState.ACTIVE) return { subjects: [], hasNextPage: false };
+    where.state = SubjectState.ACTIVE;
     if (after) where.id = { $gt: decodeCursor(after) };
     qb.where(where);
     if (filter.wave !== undefined && filter.wave !== null) {
@@ -64,9 +68,9 @@ export class SubjectQueryService {
     return { subjects, hasNextPage: rows.length > first };
   }
 
-  /** One subject with its applications, or null (also for a malformed id). Reads only. */
+  /** One ACTIVE subject with its applications, or null (also for a malformed id, a restricted or an erased subject). Reads only. */
   async byId(em: EntityManager, id: string): Promise<Subject | null> {
     if (!isUuid(id)) return null;
-    return em.findOne(Subject, { id }, { populate: ['applications'] });
+    return em.findOne(Subject, { id, state: SubjectState.ACTIVE }, { populate: ['applications'] });
   }
 }

@@ -134,7 +134,10 @@ export class SubjectFilterInput {
   @Field(() => EmploymentStatus, { nullable: true })
   employmentStatus?: EmploymentStatus | null;
 
-  @Field(() => SubjectState, { nullable: true })
+  @Field(() => SubjectState, {
+    nullable: true,
+    description: 'Only ACTIVE subjects are listed: RESTRICTED and ERASED ones are excluded from everything but counting, so any other value finds nothing.',
+  })
   state?: SubjectState | null;
 
   @Field(() => Int, { nullable: true, description: 'Subjects with an application to this wave.' })

@@ -8,7 +8,7 @@ import { SubjectConnection, SubjectFilterInput, SubjectType } from './subject.ty
 @Resolver()
 export class SubjectsResolver {
   @Authorized(Role.ANALYST, Role.OFFICER)
-  @Query(() => SubjectConnection, { description: 'Pseudonymous subjects, a page at a time. ANALYST, OFFICER; which ids were returned is logged. `first` is 1–500.' })
+  @Query(() => SubjectConnection, { description: 'Pseudonymous ACTIVE subjects, a page at a time (restricted and erased ones are only counted). ANALYST, OFFICER; which ids were returned is logged. `first` is 1–500.' })
   async subjects(
     @Arg('filter', () => SubjectFilterInput, { nullable: true }) filter: SubjectFilterInput | null,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
@@ -29,7 +29,7 @@ export class SubjectsResolver {
   }
 
   @Authorized(Role.ANALYST, Role.OFFICER)
-  @Query(() => SubjectType, { nullable: true, description: 'One pseudonymous subject by its opaque id, or null. ANALYST, OFFICER; logged.' })
+  @Query(() => SubjectType, { nullable: true, description: 'One pseudonymous ACTIVE subject by its opaque id, or null (also when restricted or erased). ANALYST, OFFICER; logged.' })
   async subject(@Arg('id', () => ID) id: string, @Ctx() { em, services, principal, requestId }: RequestContext): Promise<SubjectType | null> {
     const subject = await em.transactional(async (tx) => {
       const found = await services.subjects.byId(tx, id);
