@@ -17,6 +17,8 @@ export interface Services {
   readonly config: Config;
   readonly database: Database;
   readonly logger: Logger;
+  /** The token and vault keys (bulk ingest workers reload them from `config.keysFile`). */
+  readonly keyring: Keyring;
   readonly tokenizer: Tokenizer;
   readonly sealer: PersonalDataSealer;
   readonly waves: WaveService;
@@ -40,6 +42,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     config,
     database,
     logger,
+    keyring,
     tokenizer,
     sealer,
     waves,
