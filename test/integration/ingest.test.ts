@@ -123,7 +123,7 @@ describe(`samaran ingest (${DIALECT})`, () => {
   it('keeps every personal value out of the rejects file, the output, the logs and the database', async () => {
     // Every refused row, plus a sample of stored ones (a scan per value; thousands would be slow).
     const refused = new Set(fixture.expectedRejects.map((r) => r.line));
-    const values = fixture.records.filter((r, i) => refused.has(r.line) || i % 25 === 0).map((r) => r.raw);
+    const values = fixture.records.filter((r, i) => refused.has(r.line) || i % 25 === 0).map((r) => r.raw as { nik: string; fullName: string; birthDate: string; email: string; phone: string; addressLine: string });
     const needles = personalValueNeedles(values);
     expect(needles.length).toBeGreaterThan(100);
     const rejects = fs.readFileSync(`${file}.rejects.csv`);
