@@ -1,8 +1,8 @@
 /**
  * A set of 64-bit fingerprints in two typed arrays (open addressing, linear probing), for
  * spotting lines that repeat an application earlier in the same file without holding the lines:
- * 8 bytes per slot, at most 70 % full, so about 11–23 bytes per application (about 0.5–1 GB for
- * 42 million; ~16 MB per million). A false "seen" needs two different applications to share all
+ * 8 bytes per slot, at most 85 % full, so about 9.5–19 bytes per application (512 MB for the
+ * ~56 million applications of 42 million people; ~16 MB per million). A false "seen" needs two different applications to share all
  * 64 bits: for n applications the chance is about n² / 2⁶⁵ (≈ 10⁻⁴ at 56 million).
  */
 export class FingerprintSet {
@@ -52,7 +52,7 @@ export class FingerprintSet {
     this.hi[slot] = h1;
     this.lo[slot] = h2;
     this.count += 1;
-    if (this.count > this.hi.length * 0.7) this.grow();
+    if (this.count > this.hi.length * 0.85) this.grow();
     return true;
   }
 

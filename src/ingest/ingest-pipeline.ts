@@ -78,7 +78,9 @@ export async function runIngest(
   }
   const wavesCreated: number[] = [];
   const file = workers > 0 ? workerFile() : undefined;
-  const pool = file ? new Piscina({ filename: file, workerData: { keysFile: services.config.keysFile }, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 }) : undefined;
+  const pool = file ? new Piscina({ filename: file, workerData: { keysFile: services.config.keysFile }, minThreads: workers, maxThreads: workers, idleTimeout: 60_000,
+    // A batch needs a few tens of MB; a small old generation makes workers collect early instead of growing.
+    resourceLimits: { maxOldGenerationSizeMb: 192 } }) : undefined;
   const inline = pool ? undefined : createPreparer(services.keyring);
   const prepare = (task: PrepareTask): Promise<PreparedBatch> =>
     pool ? (pool.run(task) as Promise<PreparedBatch>) : Promise.resolve().then(() => inline!(task));
