@@ -11,6 +11,11 @@ import { mintDevelopmentToken } from './auth/development-keys';
 import { loadConfig, type Config } from './config';
 import { openDatabase } from './database/orm';
 import { loadDemo } from './demo/demo-loader';
+import { writeSyntheticFile } from './demo/synthetic-file';
+import { demoWaves } from './demo/synthetic-registrants';
+import { DEFAULT_BATCH_SIZE, defaultWorkerCount, runIngest } from './ingest/ingest-pipeline';
+import { formatOf, readRecords, type IngestFormat } from './ingest/ingest-source';
+import { progressReporter } from './ingest/progress';
 import { createLogger } from './observability/logger';
 import { loadKeyring } from './pseudonymization/key-loading';
 import { Keyring, rotateKeys, writeKeysFile } from './pseudonymization/keyring';
@@ -25,6 +30,11 @@ import { Wave } from './registration/wave.entity';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(value);
+}
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
 }
 
@@ -113,10 +123,23 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
 
   program
     .command('demo')
-    .description('load N synthetic registrants (valid NIKs, Indonesian names) into an empty database')
+    .description('load N synthetic registrants (valid NIKs, Indonesian names) into an empty database, or with --out write them to a CSV/NDJSON file for `ingest`')
     .option('--registrants <n>', 'how many registrants', positiveInteger, 50_000)
     .option('--seed <n>', 'random seed (same seed, same people)', positiveInteger, 20261123)
-    .action(async (options: { registrants: number; seed: number }) => {
+    .option('--out <file>', 'write an ingest file instead of loading (one line per application; .ndjson/.jsonl for NDJSON, else CSV)')
+    .action(async (options: { registrants: number; seed: number; out?: string }) => {
+      if (options.out) {
+        const started = Date.now();
+        const now = new Date();
+        const records = await writeSyntheticFile(options.out, formatOf(options.out), {
+          count: options.registrants,
+          seed: options.seed,
+          waves: demoWaves(now, options.registrants),
+          now,
+        });
+        print(`wrote ${options.registrants} registrants (${records} applications) to ${options.out} in ${Date.now() - started} ms`);
+        return;
+      }
       const cfg = config();
       const logger = createLogger(cfg);
       const database = await openDatabase(cfg);
@@ -126,6 +149,49 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
         const result = await loadDemo(services, { registrants: options.registrants, seed: options.seed });
         print(`loaded ${result.registrants} registrants, ${result.applications} applications in ${result.milliseconds} ms`);
       } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('ingest')
+    .description('bulk-load registrations from a CSV (with header) or NDJSON file: checked, tokenized and sealed like `register`; idempotent and resumable')
+    .argument('<file>', 'the file; one application per line')
+    .option('--rejects <file>', 'where refused rows go (line number and code only; default FILE.rejects.csv)')
+    .addOption(new Option('--format <format>', 'file format (default: by extension)').choices(['csv', 'ndjson']))
+    .option('--batch-size <n>', 'rows per transaction', positiveInteger, DEFAULT_BATCH_SIZE)
+    .option('--workers <n>', 'worker threads for checking, tokenizing and sealing (0: main thread)', nonNegativeInteger, defaultWorkerCount())
+    .option('--create-waves', 'create waves the file names but the database lacks (window = now, quota 0)', false)
+    .action(async (file: string, options: { rejects?: string; format?: IngestFormat; batchSize: number; workers: number; createWaves: boolean }) => {
+      const cfg = config();
+      const logger = createLogger(cfg);
+      const totalBytes = fs.statSync(file).size;
+      const rejectsFile = options.rejects ?? `${file}.rejects.csv`;
+      const database = await openDatabase(cfg);
+      const rejects = fs.createWriteStream(rejectsFile);
+      rejects.write('line,code\n');
+      const reporter = progressReporter(process.stderr, totalBytes);
+      try {
+        const services = createServices(cfg, database, loadKeyring(cfg, logger), logger);
+        const summary = await runIngest(services, readRecords(file, options.format ?? formatOf(file)), {
+          batchSize: options.batchSize,
+          workers: options.workers,
+          createWaves: options.createWaves,
+          onReject: (rows) => rejects.write(rows.map((r) => `${r.line},${r.code}\n`).join('')),
+          onProgress: (p) => reporter.update(p),
+        });
+        reporter.stop();
+        print(`ingested ${file} in ${(summary.elapsedMs / 1000).toFixed(1)} s (${summary.rowsPerSecond} rows/s)`);
+        print(`  rows read:        ${summary.rows}`);
+        print(`  applications:     ${summary.applicationsStored} stored, ${summary.alreadyStored} already stored (skipped)`);
+        print(`  people created:   ${summary.subjectsCreated}`);
+        print(`  rejected:         ${summary.rejected}${summary.rejected > 0 ? ` -> ${rejectsFile}` : ''}`);
+        for (const [code, n] of Object.entries(summary.rejectedByCode).sort()) print(`    ${code}: ${n}`);
+        if (summary.wavesCreated.length > 0) print(`  waves created:    ${summary.wavesCreated.join(', ')}`);
+        logger.info({ rows: summary.rows, stored: summary.applicationsStored, alreadyStored: summary.alreadyStored, rejected: summary.rejected, rejectedByCode: summary.rejectedByCode, ms: summary.elapsedMs }, 'ingest finished');
+      } finally {
+        reporter.stop();
+        await new Promise<void>((resolve) => rejects.end(resolve));
         await database.close();
       }
     });

@@ -19,6 +19,8 @@ export interface Services {
   readonly config: Config;
   readonly database: Database;
   readonly logger: Logger;
+  /** The token and vault keys (bulk ingest workers reload them from `config.keysFile`). */
+  readonly keyring: Keyring;
   readonly tokenizer: Tokenizer;
   readonly sealer: PersonalDataSealer;
   readonly waves: WaveService;
@@ -44,6 +46,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     config,
     database,
     logger,
+    keyring,
     tokenizer,
     sealer,
     waves,

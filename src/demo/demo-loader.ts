@@ -1,17 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { RequiredEntityData } from '@mikro-orm/core';
-import { applicationCell, personCell } from '../accountability/cells';
-import { CountChanges } from '../accountability/count-changes';
-import type { EntityManager } from '@mikro-orm/knex';
-import { DataKey } from '../pseudonymization/data-key.entity';
-import { VaultEntry } from '../pseudonymization/vault-entry.entity';
-import { checkRegistrant } from '../registration/registrant';
+import { defaultWorkerCount, runIngest } from '../ingest/ingest-pipeline';
 import { Wave } from '../registration/wave.entity';
 import type { Services } from '../services';
-import { Application } from '../subjects/application.entity';
 import { Subject } from '../subjects/subject.entity';
-import { Outcome, SubjectState } from '../subjects/subject.enums';
-import { demoWaves, syntheticRegistrants, type DemoWave } from './synthetic-registrants';
+import { syntheticRecords } from './synthetic-file';
+import { demoWaves } from './synthetic-registrants';
 
 export interface DemoLoadResult {
   registrants: number;
@@ -19,8 +11,6 @@ export interface DemoLoadResult {
   skipped: number;
   milliseconds: number;
 }
-
-const BATCH_SIZE = 2_000;
 
 /**
  * Loads the synthetic demo dataset when the database holds no wave and no subject; otherwise
@@ -36,106 +26,28 @@ export async function loadDemoIfEmpty(services: Services): Promise<DemoLoadResul
 
 /**
  * Writes the demo waves and `registrants` synthetic people through the same door as `register`
- * (validated, tokenized, sealed) but in bulk: one multi-row insert per table and batch, one
- * transaction per batch. Writes waves, subjects, vault entries, data keys and applications.
+ * (validated, tokenized, sealed) and the same bulk path as `samaran ingest` (runIngest: worker
+ * threads when compiled, one transaction per batch with the count cells). Writes waves, subjects,
+ * vault entries, data keys, applications and the waves' acceptance counts.
  */
 export async function loadDemo(services: Services, options: { registrants: number; seed: number }): Promise<DemoLoadResult> {
   const started = Date.now();
   const now = services.now();
   const waves = demoWaves(now, options.registrants);
-  const em = services.database.fork();
-  await em.insertMany(
+  await services.database.fork().insertMany(
     Wave,
     waves.map((wave) => ({ ...wave, acceptedCount: 0, createdAt: now })),
   );
-  const waveByNumber = new Map<number, DemoWave>(waves.map((wave) => [wave.number, wave]));
-  const accepted = new Map<number, number>();
-  let batch: ReturnType<typeof emptyBatch> = emptyBatch();
-  let registrants = 0;
-  let applications = 0;
-  let skipped = 0;
-
-  for (const person of syntheticRegistrants({ count: options.registrants, seed: options.seed, waves, now })) {
-    const firstWave = waveByNumber.get(person.applications[0]!.wave)!;
-    const checked = checkRegistrant(person, firstWave.opensAt);
-    if (!checked.ok) {
-      skipped += 1;
-      continue;
-    }
-    const registrant = checked.registrant;
-    const id = randomUUID();
-    const sealed = services.sealer.seal(id, registrant);
-    batch.dataKeys.push({ subjectId: id, kekId: sealed.dataKey.kekId, wrappedKey: sealed.dataKey.wrappedKey });
-    batch.vault.push({
-      subjectId: id,
-      nik: sealed.fields.nik!,
-      fullName: sealed.fields.fullName!,
-      birthDate: sealed.fields.birthDate!,
-      email: sealed.fields.email,
-      phone: sealed.fields.phone,
-      addressLine: sealed.fields.addressLine,
-    });
-    batch.subjects.push({
-      id,
-      nikToken: services.tokenizer.nikToken(registrant.nik),
-      phoneToken: services.tokenizer.phoneToken(registrant.phone),
-      emailToken: services.tokenizer.emailToken(registrant.email),
-      provinceCode: registrant.provinceCode,
-      regencyCode: registrant.regencyCode,
-      gender: registrant.gender,
-      ageBand: registrant.ageBand,
-      education: registrant.education,
-      employmentStatus: registrant.employmentStatus,
-      state: SubjectState.ACTIVE,
-      registeredAt: firstWave.opensAt,
-    });
-    const latest = person.applications.reduce((a, b) => (b.wave > a.wave ? b : a));
-    batch.counts.person(personCell(registrant, latest.outcome, latest.rejectionReason), 1);
-    for (const application of person.applications) {
-      const wave = waveByNumber.get(application.wave)!;
-      batch.counts.application(applicationCell(registrant, wave.number, application.outcome, application.rejectionReason), 1);
-      const decided = application.outcome !== Outcome.PENDING;
-      if (application.outcome === Outcome.ACCEPTED) accepted.set(wave.number, (accepted.get(wave.number) ?? 0) + 1);
-      batch.applications.push({
-        id: randomUUID(),
-        subject: id,
-        wave: wave.number,
-        outcome: application.outcome,
-        rejectionReason: application.rejectionReason,
-        registeredAt: wave.opensAt,
-        decidedAt: decided ? wave.closesAt : null,
-      });
-      applications += 1;
-    }
-    registrants += 1;
-    if (batch.subjects.length >= BATCH_SIZE) {
-      await writeBatch(services, batch);
-      batch = emptyBatch();
-    }
-  }
-  if (batch.subjects.length > 0) await writeBatch(services, batch);
-  for (const [number, count] of accepted) {
-    await em.nativeUpdate(Wave, { number }, { acceptedCount: count });
-  }
-  return { registrants, applications, skipped, milliseconds: Date.now() - started };
-}
-
-function emptyBatch() {
+  const summary = await runIngest(
+    services,
+    syntheticRecords({ count: options.registrants, seed: options.seed, waves, now }),
+    // Small loads are not worth starting threads for.
+    { workers: options.registrants >= 5_000 ? defaultWorkerCount() : 0 },
+  );
   return {
-    subjects: [] as Array<Partial<Subject> & { id: string }>,
-    vault: [] as Array<Partial<VaultEntry>>,
-    dataKeys: [] as Array<Partial<DataKey>>,
-    applications: [] as Array<RequiredEntityData<Application>>,
-    counts: new CountChanges(),
+    registrants: summary.subjectsCreated,
+    applications: summary.applicationsStored,
+    skipped: summary.rejected,
+    milliseconds: Date.now() - started,
   };
-}
-
-async function writeBatch(services: Services, batch: ReturnType<typeof emptyBatch>): Promise<void> {
-  await services.database.fork().transactional(async (tx: EntityManager) => {
-    await tx.insertMany(Subject, batch.subjects);
-    await tx.insertMany(DataKey, batch.dataKeys);
-    await tx.insertMany(VaultEntry, batch.vault);
-    await tx.insertMany(Application, batch.applications);
-    await services.counts.write(tx, batch.counts);
-  });
 }
