@@ -11,6 +11,9 @@ import { RevealService } from './reveal/reveal.service';
 import { RegistrationService } from './registration/registration.service';
 import { WaveService } from './registration/wave.service';
 import { SubjectQueryService } from './subjects/subject-query.service';
+import { AgreementService } from './screening/agreement.service';
+import { ScreeningListService } from './screening/screening-list.service';
+import { ScreeningRunService } from './screening/screening-run.service';
 
 /** The composition root: every service, built once per process from the config and keys. */
 export interface Services {
@@ -26,6 +29,9 @@ export interface Services {
   readonly counts: CountStore;
   readonly accountability: AccountabilityService;
   readonly reveal: RevealService;
+  readonly agreements: AgreementService;
+  readonly screeningLists: ScreeningListService;
+  readonly screeningRuns: ScreeningRunService;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
 }
@@ -36,6 +42,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
   const waves = new WaveService(now);
   const accessLog = new AccessLogService(now);
   const counts = new CountStore();
+  const agreements = new AgreementService(now);
   return {
     config,
     database,
@@ -49,6 +56,9 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     counts,
     accountability: new AccountabilityService(database, counts, config.suppressionK),
     reveal: new RevealService(tokenizer, sealer, accessLog),
+    agreements,
+    screeningLists: new ScreeningListService(tokenizer, agreements, accessLog, now),
+    screeningRuns: new ScreeningRunService(counts, accessLog, now),
     now,
   };
 }

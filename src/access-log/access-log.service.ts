@@ -12,6 +12,10 @@ export enum AccessAction {
   EXACT_COUNTS = 'EXACT_COUNTS',
   READ_ACCESS_LOG = 'READ_ACCESS_LOG',
   VERIFY_ACCESS_LOG = 'VERIFY_ACCESS_LOG',
+  /** A screening-list begin, chunk, commit or whole submission; `reference` is the agreement id. */
+  SCREENING_LIST_SUBMITTED = 'SCREENING_LIST_SUBMITTED',
+  /** A screening run over one wave; one event per agreement consulted, `reference` its id. */
+  SCREENING_RUN = 'SCREENING_RUN',
 }
 
 export interface AccessRecord {

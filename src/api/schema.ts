@@ -7,10 +7,11 @@ import { MeResolver } from '../auth/me.resolver';
 import { RegistrationResolver } from '../registration/registration.resolver';
 import { WaveResolver } from '../registration/wave.resolver';
 import { RevealResolver } from '../reveal/reveal.resolver';
+import { ScreeningResolver } from '../screening/screening.resolver';
 import { SubjectsResolver } from '../subjects/subjects.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver, ScreeningResolver];
 
 export const SCHEMA_HEADER =
   '# GENERATED FILE — do not edit. Produced from the code in src/ by `npm run schema`;\n' +
