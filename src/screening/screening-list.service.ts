@@ -271,7 +271,17 @@ export class ScreeningListService {
     lines: AsyncIterable<string>,
     onProgress: (linesRead: number) => void = () => undefined,
   ): Promise<ListImportReport> {
-    const { listVersionId } = await this.begin(database.fork(), who, agreementId);
+    // Attach to the source before the first await: a readline interface emits lines (and 'close')
+    // whether or not anyone listens, and an iterator created later would wait forever.
+    const iterator = lines[Symbol.asyncIterator]();
+    const source: AsyncIterable<string> = { [Symbol.asyncIterator]: () => iterator };
+    let listVersionId: string;
+    try {
+      ({ listVersionId } = await this.begin(database.fork(), who, agreementId));
+    } catch (error) {
+      await iterator.return?.();
+      throw error;
+    }
     const keyIds = this.tokenizer.tokenKeyIds();
     const invalidLines: number[] = [];
     let lineNo = 0;
@@ -279,7 +289,7 @@ export class ScreeningListService {
     let accepted = 0;
     const writer = await openBulkEntryWriter(database, listVersionId);
     try {
-      for await (const line of lines) {
+      for await (const line of source) {
         lineNo += 1;
         if ((lineNo & 0x3fff) === 0) onProgress(lineNo);
         const value = listLineValue(line);
@@ -298,6 +308,7 @@ export class ScreeningListService {
       }
       await writer.finish();
     } catch (error) {
+      await iterator.return?.();
       await writer.abort().catch(() => undefined);
       await this.discard(database, listVersionId);
       throw error;
