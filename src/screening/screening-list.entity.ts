@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { ListVersionState } from './screening.enums';
 
 /**
@@ -39,20 +39,19 @@ export class ScreeningListVersion {
 
 /**
  * One listed NIK, as its keyed token only (under every token key during a key rotation, so one
- * NIK may have several rows). Keyed by (version, entry number) so appends never need to
- * deduplicate; looked up by token. Written in bulk with raw SQL / COPY, never through the unit
- * of work.
+ * NIK may have several rows). Written in bulk with raw SQL / COPY, never through the unit of work.
+ * The one index, (version, token), serves every lookup screening makes (a token within a list in
+ * force) and the deletion of a replaced list; the sequential id keeps the table itself an append.
+ * Duplicates within a list are harmless (screening joins with EXISTS semantics).
  */
 @Entity({ tableName: 'screening_list_entry' })
-@Index({ name: 'screening_list_entry_nik_token_index', properties: ['nikToken', 'listVersionId'] })
+@Index({ name: 'screening_list_entry_version_token_index', properties: ['listVersionId', 'nikToken'] })
 export class ScreeningListEntry {
-  [PrimaryKeyProp]?: ['listVersionId', 'entryNo'];
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
 
-  @PrimaryKey({ type: 'uuid' })
+  @Property({ type: 'uuid' })
   listVersionId!: string;
-
-  @PrimaryKey({ type: 'integer', autoincrement: false })
-  entryNo!: number;
 
   @Property({ type: 'string', length: 64 })
   nikToken!: string;

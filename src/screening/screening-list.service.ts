@@ -10,7 +10,7 @@ import { isStructurallyValidNik } from '../registration/nik';
 import { isUuid } from '../registration/registration.service';
 import type { DataSharingAgreement } from './agreement.entity';
 import type { AgreementService } from './agreement.service';
-import { insertEntries, nextEntryNo, openBulkEntryWriter } from './list-entry-writer';
+import { insertEntries, openBulkEntryWriter } from './list-entry-writer';
 import { ScreeningListVersion } from './screening-list.entity';
 import { ListVersionState } from './screening.enums';
 
@@ -145,14 +145,14 @@ export class ScreeningListService {
 
   private async appendIn(tx: EntityManager, listVersionId: string, niks: readonly string[]): Promise<ListReceipt> {
     const { tokens, receipt } = this.tokenize(niks);
-    // The UPDATE locks the version row, so concurrent chunks number their entries one after another.
+    // The UPDATE locks the version row: a chunk racing a commit either lands before it or is refused.
     const updated = await tx.execute(
       "update screening_list_version set received = received + ?, accepted = accepted + ?, invalid = invalid + ? where id = ? and state = 'OPEN'",
       [receipt.received, receipt.accepted, receipt.invalid, listVersionId],
       'run',
     );
     if (Number((updated as { affectedRows?: number }).affectedRows ?? 0) !== 1) throw StateError.conflict('the list version is already committed');
-    await insertEntries(tx, listVersionId, await nextEntryNo(tx, listVersionId), tokens);
+    await insertEntries(tx, listVersionId, tokens);
     return receipt;
   }
 

@@ -46,7 +46,7 @@ describe(`partner-agency screening (${DIALECT})`, () => {
 
   const outsider = () => buildNik({ province: '35', regency: '78', district: 10 + Math.floor(Math.random() * 80), birthDate: '1988-03-14', serial: 1000 + Math.floor(Math.random() * 8999) });
 
-  async function as<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  async function as<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
     const response = await t.graphql<T>(query, variables, token);
     responses.push(response.text);
     return response;
@@ -146,6 +146,7 @@ describe(`partner-agency screening (${DIALECT})`, () => {
     const niks = send([people.h!.nik, outsider()]);
     const cases: Array<[string, string, string]> = [
       [taspen, agreement.bumn!, 'FORBIDDEN'],
+      [asabri, agreement.taspen!, 'FORBIDDEN'],
       [await t.token(['AGENCY'], 'nameless'), agreement.bumn!, 'FORBIDDEN'],
       [bumn, agreement.past!, 'AGREEMENT_EXPIRED'],
       [bumn, agreement.future!, 'AGREEMENT_EXPIRED'],
