@@ -86,7 +86,8 @@ class PostgresCopyWriter implements BulkEntryWriter {
     const chunk = this.buffer;
     this.buffer = '';
     this.buffered = 0;
-    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    // events.once rejects on 'error' and removes its listeners either way (no listener pile-up).
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
     if (this.failure) throw this.failure;
   }
 
