@@ -2,8 +2,11 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import type { Principal } from './auth/principal';
 import { AccessLogService } from './access-log/access-log.service';
 import { CountStore } from './accountability/count-store';
 import { printSamaranSchema } from './api/schema';
@@ -23,7 +26,6 @@ import { KeyLifecycleService, type BatchProgress, type BatchRunResult } from './
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
 import { Tokenizer } from './pseudonymization/tokenizer';
 import { AccessAction } from './access-log/access-log.service';
-import type { Principal } from './auth/principal';
 import { createServerAndServe } from './serve';
 import { createServices } from './services';
 import { Wave } from './registration/wave.entity';
@@ -239,6 +241,62 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
       }
     });
 
+  const screening = program.command('screening').description('partner-agency screening lists and runs');
+  screening
+    .command('import')
+    .description('import an agency list file (one NIK per line, or CSV with the NIK first) under an agreement; it replaces the previous list')
+    .requiredOption('--agreement <id>', 'the data-sharing agreement id')
+    .argument('<file>', 'the list file')
+    .action(async (file: string, options: { agreement: string }) => {
+      const cfg = config();
+      const logger = createLogger(cfg);
+      const database = await openDatabase(cfg);
+      const size = fs.statSync(file).size;
+      const progress = screeningProgress('lines', size > 0);
+      try {
+        const services = createServices(cfg, database, loadKeyring(cfg, logger), logger);
+        const input = fs.createReadStream(file, { encoding: 'utf8' });
+        let bytesHint = 0;
+        input.on('data', (chunk) => {
+          bytesHint += Buffer.byteLength(chunk as string);
+        });
+        progress.start(size);
+        const report = await services.screeningLists.importLines(
+          database,
+          { principal: commandLinePrincipal(), agency: null, requestId: null },
+          options.agreement,
+          readline.createInterface({ input, crlfDelay: Infinity }),
+          (lines) => progress.update(bytesHint, lines),
+        );
+        progress.stop(size);
+        for (const line of report.invalidLines) print(`invalid NIK on line ${line}`);
+        if (report.invalid > report.invalidLines.length) print(`… and ${report.invalid - report.invalidLines.length} more invalid lines`);
+        print(`received ${report.received}, accepted ${report.accepted}, invalid ${report.invalid} (list version ${report.listVersionId}, now active)`);
+      } catch (error) {
+        progress.stop(size);
+        throw error;
+      } finally {
+        await database.close();
+      }
+    });
+  screening
+    .command('run')
+    .description('screen the PENDING applications of a wave against the lists of the agreements in force')
+    .requiredOption('--wave <n>', 'the wave number', positiveInteger)
+    .action(async (options: { wave: number }) => {
+      const cfg = config();
+      const logger = createLogger(cfg);
+      const database = await openDatabase(cfg);
+      try {
+        const services = createServices(cfg, database, loadKeyring(cfg, logger), logger);
+        const result = await services.screeningRuns.run(database.fork(), database.dialect, { principal: commandLinePrincipal(), requestId: null }, options.wave);
+        for (const a of result.agreements) print(`agreement ${a.agreementId} (${a.agency}, ${a.rejectionReason}): rejected ${a.rejected}`);
+        print(`wave ${result.wave}: rejected ${result.rejected} applications`);
+      } finally {
+        await database.close();
+      }
+    });
+
   const keys = program.command('keys').description('token and vault keys');
   keys
     .command('generate')
@@ -322,6 +380,53 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
     });
 
   return program;
+}
+
+/** The command line acts with shell access to the server: recorded in the access log as `cli:<os user>`, no token roles. */
+function commandLinePrincipal(): Principal {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep 'unknown'
+  }
+  return { sub: `cli:${user}`, roles: [], agency: null };
+}
+
+/**
+ * Progress on standard error: a cli-progress bar with rate and ETA on a terminal, a plain line
+ * every few seconds otherwise (logs, CI). Counts only; never a value.
+ */
+function screeningProgress(unit: string, byBytes: boolean) {
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  let lastPlain = 0;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { stream: process.stderr, format: `{bar} {percentage}% | {lines} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const rate = (done: number) => Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
+  return {
+    start(total: number) {
+      bar?.start(byBytes ? total : 0, 0, { lines: 0, rate: 0 });
+    },
+    update(value: number, done: number) {
+      if (bar) {
+        bar.update(value, { lines: done, rate: rate(done) });
+      } else if (Date.now() - lastPlain >= 2000) {
+        lastPlain = Date.now();
+        process.stderr.write(`${done} ${unit} read (${rate(done)} ${unit}/s)\n`);
+      }
+    },
+    stop(total: number) {
+      if (bar) {
+        bar.update(total);
+        bar.stop();
+      }
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -13,6 +13,9 @@ import { RevealService } from './reveal/reveal.service';
 import { RegistrationService } from './registration/registration.service';
 import { WaveService } from './registration/wave.service';
 import { SubjectQueryService } from './subjects/subject-query.service';
+import { AgreementService } from './screening/agreement.service';
+import { ScreeningListService } from './screening/screening-list.service';
+import { ScreeningRunService } from './screening/screening-run.service';
 
 /** The composition root: every service, built once per process from the config and keys. */
 export interface Services {
@@ -32,6 +35,9 @@ export interface Services {
   readonly reveal: RevealService;
   readonly erasure: ErasureService;
   readonly legalHolds: LegalHoldService;
+  readonly agreements: AgreementService;
+  readonly screeningLists: ScreeningListService;
+  readonly screeningRuns: ScreeningRunService;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
 }
@@ -42,6 +48,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
   const waves = new WaveService(now);
   const accessLog = new AccessLogService(now);
   const counts = new CountStore();
+  const agreements = new AgreementService(now);
   return {
     config,
     database,
@@ -58,6 +65,9 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     reveal: new RevealService(tokenizer, sealer, accessLog, now),
     erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),
     legalHolds: new LegalHoldService(accessLog, config.legalHoldDays, now),
+    agreements,
+    screeningLists: new ScreeningListService(tokenizer, agreements, accessLog, now),
+    screeningRuns: new ScreeningRunService(counts, accessLog, now),
     now,
   };
 }

@@ -32,6 +32,10 @@ export enum AccessAction {
   KEY_REWRAP = 'KEY_REWRAP',
   /** One batch of `samaran keys retokenize` (vault NIK, phone and email opened to recompute tokens). */
   KEY_RETOKENIZATION = 'KEY_RETOKENIZATION',
+  /** A screening-list begin, chunk, commit or whole submission; `reference` is the agreement id. */
+  SCREENING_LIST_SUBMITTED = 'SCREENING_LIST_SUBMITTED',
+  /** A screening run over one wave; one event per agreement consulted, `reference` its id. */
+  SCREENING_RUN = 'SCREENING_RUN',
 }
 
 export interface AccessRecord {

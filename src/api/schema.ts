@@ -8,10 +8,11 @@ import { ErasureResolver } from '../erasure/erasure.resolver';
 import { RegistrationResolver } from '../registration/registration.resolver';
 import { WaveResolver } from '../registration/wave.resolver';
 import { RevealResolver } from '../reveal/reveal.resolver';
+import { ScreeningResolver } from '../screening/screening.resolver';
 import { SubjectsResolver } from '../subjects/subjects.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver, ErasureResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [MeResolver, WaveResolver, RegistrationResolver, SubjectsResolver, RevealResolver, AccessLogResolver, AccountabilityResolver, ErasureResolver, ScreeningResolver];
 
 export const SCHEMA_HEADER =
   '# GENERATED FILE — do not edit. Produced from the code in src/ by `npm run schema`;\n' +

@@ -14,6 +14,11 @@ const AUDITED_FIELDS: Readonly<Record<string, AccessAction>> = {
   subject: AccessAction.READ_SUBJECT,
   accessLog: AccessAction.READ_ACCESS_LOG,
   verifyAccessLog: AccessAction.VERIFY_ACCESS_LOG,
+  submitScreeningList: AccessAction.SCREENING_LIST_SUBMITTED,
+  beginScreeningList: AccessAction.SCREENING_LIST_SUBMITTED,
+  appendScreeningList: AccessAction.SCREENING_LIST_SUBMITTED,
+  commitScreeningList: AccessAction.SCREENING_LIST_SUBMITTED,
+  runScreening: AccessAction.SCREENING_RUN,
 };
 
 /**

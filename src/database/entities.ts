@@ -7,6 +7,8 @@ import { VaultEntry } from '../pseudonymization/vault-entry.entity';
 import { Wave } from '../registration/wave.entity';
 import { Application } from '../subjects/application.entity';
 import { Subject } from '../subjects/subject.entity';
+import { DataSharingAgreement } from '../screening/agreement.entity';
+import { ScreeningListEntry, ScreeningListVersion } from '../screening/screening-list.entity';
 
 /** Every entity, listed explicitly: discovery never scans folders. */
-export const ENTITIES = [Wave, Subject, Application, VaultEntry, DataKey, AccessEvent, AccessEventSubject, AccessLogHead, ApplicationCountCell, PersonCountCell, CountVersion, CountJournalEntry, ErasureRequest, LegalHold];
+export const ENTITIES = [Wave, Subject, Application, VaultEntry, DataKey, AccessEvent, AccessEventSubject, AccessLogHead, ApplicationCountCell, PersonCountCell, CountVersion, CountJournalEntry, ErasureRequest, LegalHold, DataSharingAgreement, ScreeningListVersion, ScreeningListEntry];

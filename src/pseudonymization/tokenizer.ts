@@ -102,9 +102,11 @@ export class Tokenizer {
    * finds rows not yet re-tokenized. Errors as for `token`.
    */
   tokensUnderAllKeys(field: TokenField, value: string): string[] {
-    return this.keyring
-      .tokenKeyIds()
-      .reverse()
-      .map((keyId) => this.token(field, value, keyId));
+    return this.tokenKeyIds().map((keyId) => this.token(field, value, keyId));
+  }
+
+  /** Every token key id, newest first (for bulk callers that tokenize many values under each key). */
+  tokenKeyIds(): string[] {
+    return this.keyring.tokenKeyIds().reverse();
   }
 }

@@ -173,6 +173,16 @@ export function parseNik(nik: string): { ok: true; facts: NikFacts } | { ok: fal
   return failure ?? { ok: true, facts: factsFromScratch(nik) };
 }
 
+/**
+ * True when `nik` passes every structural rule of `parseNik` (sixteen digits, province, regency,
+ * district, a birth date real in some century, non-zero serial). Nothing declared is compared —
+ * for lists where no birth date or gender comes with the NIK (partner-agency screening lists).
+ * Pure; allocates nothing, so a million-line list costs no garbage.
+ */
+export function isStructurallyValidNik(nik: string): boolean {
+  return scanNik(nik) === null;
+}
+
 /** Scans a strict YYYY-MM-DD into year, month, day; false unless it is a real date. */
 function scanIsoDate(value: string, out: Int32Array): boolean {
   if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;

@@ -7,6 +7,8 @@ import { Migration20261123120000Counts as PostgresqlCounts } from './postgresql/
 import { Migration20261123120000Counts as SqliteCounts } from './sqlite/Migration20261123120000_counts';
 import { Migration20261123130000Erasure as PostgresqlErasure } from './postgresql/Migration20261123130000_erasure';
 import { Migration20261123130000Erasure as SqliteErasure } from './sqlite/Migration20261123130000_erasure';
+import { Migration20261124090000Screening as PostgresqlScreening } from './postgresql/Migration20261124090000_screening';
+import { Migration20261124090000Screening as SqliteScreening } from './sqlite/Migration20261124090000_screening';
 
 /**
  * One migration list per dialect: MikroORM has no single migration set for SQLite and
@@ -18,10 +20,12 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123110000_access_log', class: SqliteAccessLog },
   { name: 'Migration20261123120000_counts', class: SqliteCounts },
   { name: 'Migration20261123130000_erasure', class: SqliteErasure },
+  { name: 'Migration20261124090000_screening', class: SqliteScreening },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000001_foundation', class: PostgresqlFoundation },
   { name: 'Migration20261123110000_access_log', class: PostgresqlAccessLog },
   { name: 'Migration20261123120000_counts', class: PostgresqlCounts },
   { name: 'Migration20261123130000_erasure', class: PostgresqlErasure },
+  { name: 'Migration20261124090000_screening', class: PostgresqlScreening },
 ];
