@@ -157,12 +157,15 @@ export class RegistrationService {
       const application = await tx.findOne(Application, { id: input.applicationId }, { populate: ['subject'] });
       if (!application) throw StateError.notFound('Application');
       if (application.outcome !== Outcome.PENDING) throw StateError.conflict('the outcome of this application is already recorded');
-      if (input.outcome === Outcome.ACCEPTED) await this.waves.takeAcceptancePlace(tx, application.wave.number);
       const reason = input.outcome === Outcome.REJECTED ? input.rejectionReason : null;
       const changes = outcomeChanges(application, input.outcome, reason, await latestWave(tx, application.subject));
-      application.outcome = input.outcome;
-      application.rejectionReason = reason;
-      application.decidedAt = this.now();
+      const decidedAt = this.now();
+      // Claim the application: of two concurrent decisions only one finds it still PENDING (the
+      // other waits for the row lock and then updates nothing), so the counts move once.
+      const claimed = await tx.nativeUpdate(Application, { id: application.id, outcome: Outcome.PENDING }, { outcome: input.outcome, rejectionReason: reason, decidedAt });
+      if (claimed !== 1) throw StateError.conflict('the outcome of this application is already recorded');
+      if (input.outcome === Outcome.ACCEPTED) await this.waves.takeAcceptancePlace(tx, application.wave.number);
+      Object.assign(application, { outcome: input.outcome, rejectionReason: reason, decidedAt });
       await tx.flush();
       await this.counts.write(tx, changes);
       return application;

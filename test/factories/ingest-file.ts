@@ -29,7 +29,7 @@ export function writeIngestFile(file: string, registrants: number, seed: number)
     ({ raw }) => Object.fromEntries(INGEST_COLUMNS.map((c) => [c, String((raw as RawRecord)[c] ?? '')])) as Record<string, string>,
   );
   const bad: Array<{ raw: Record<string, string> | 'short'; code: string; at: number }> = [
-    { at: 7, code: 'NIK_FORMAT', raw: { ...good[3]!, nik: '12345', wave: '13' } },
+    { at: 7, code: 'NIK_FORMAT', raw: { ...good[3]!, nik: '3171234x50190007', wave: '13' } },
     { at: 40, code: 'NIK_BIRTH_DATE_MISMATCH', raw: { ...good[10]!, birthDate: shiftYear(good[10]!.birthDate), wave: '13' } },
     { at: 90, code: 'DUPLICATE_IN_FILE', raw: { ...good[20]! } },
     { at: 120, code: 'MALFORMED_ROW', raw: 'short' },

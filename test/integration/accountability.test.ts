@@ -211,6 +211,25 @@ describe(`accountability counts (${DIALECT})`, () => {
     await t.sql("update count_cell set count = count - 3 where wave_number = 1 and province_code = '31' and outcome = 'ACCEPTED'");
   });
 
+  it('moves the counts once when concurrent decisions race for one application', async () => {
+    const person = await register('33', Education.DIPLOMA, 1);
+    const application = person.applications[0]!;
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.graphql(OUTCOME, { input: { applicationId: application.id, outcome: i % 2 ? 'ACCEPTED' : 'REJECTED', rejectionReason: i % 2 ? null : 'NOT_SELECTED' } }, operator),
+      ),
+    );
+    const won = responses.filter((r) => !r.body.errors);
+    expect(won).toHaveLength(1);
+    expect(responses.filter((r) => r.body.errors).map((r) => errorCodes(r)[0])).toEqual(Array(7).fill('CONFLICT'));
+    const outcome = (won[0]!.body.data as { recordOutcome: { outcome: Outcome } }).recordOutcome.outcome;
+    application.outcome = outcome;
+    application.reason = outcome === Outcome.REJECTED ? RejectionReason.NOT_SELECTED : null;
+    expect(await t.server.services.database.fork().transactional((tx) => t.server.services.counts.reconcile(tx))).toEqual([]);
+    const table = await counts({ groupBy: ['WAVE', 'PROVINCE', 'OUTCOME'], exact: true });
+    expect(new Map(table.cells.map((c) => [`${c.wave}|${c.province}|${c.outcome}`, c.count]))).toEqual(modelApplications());
+  });
+
   it('counts the bulk demo load in the same transactions: a recount finds no difference', async () => {
     const demo = await startTestServer({ env: { SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '400' } });
     try {
