@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { AccessLogService } from './access-log/access-log.service';
 import type { Config } from './config';
 import type { Database } from './database/orm';
+import { Metrics } from './observability/metrics';
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
 import type { Keyring } from './pseudonymization/keyring';
 import { Tokenizer } from './pseudonymization/tokenizer';
@@ -22,15 +23,24 @@ export interface Services {
   readonly subjects: SubjectQueryService;
   readonly accessLog: AccessLogService;
   readonly reveal: RevealService;
+  /** Prometheus metrics; `metrics.recordSuppressedCells(n)` for disclosure control. */
+  readonly metrics: Metrics;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
 }
 
-export function createServices(config: Config, database: Database, keyring: Keyring, logger: Logger, now: () => Date = () => new Date()): Services {
+export function createServices(
+  config: Config,
+  database: Database,
+  keyring: Keyring,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  metrics: Metrics = new Metrics({ defaultMetrics: false }),
+): Services {
   const tokenizer = new Tokenizer(keyring);
   const sealer = new PersonalDataSealer(keyring);
   const waves = new WaveService(now);
-  const accessLog = new AccessLogService(now);
+  const accessLog = new AccessLogService(now, metrics.observeAccessLogAppend);
   return {
     config,
     database,
@@ -42,6 +52,7 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     subjects: new SubjectQueryService(),
     accessLog,
     reveal: new RevealService(tokenizer, sealer, accessLog),
+    metrics,
     now,
   };
 }

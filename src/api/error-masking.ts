@@ -2,7 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode, SamaranError } from '../errors';
+import { ErrorCode, LimitError, SamaranError } from '../errors';
+import { currentObservation } from '../observability/request-observation';
+import { isTokenLimitMessage, QUERY_LIMITS } from './query-limits';
 
 /** Codes GraphQL and Apollo raise themselves for malformed requests: kept, but their messages are scrubbed. */
 const REQUEST_ERROR_CODES = new Set([
@@ -55,13 +57,17 @@ function deliberateError(error: unknown): SamaranError | undefined {
  * INTERNAL_SERVER_ERROR with no detail, and logged by name only.
  */
 export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = deliberateError(error) ?? unwrapResolverError(error);
     if (original instanceof SamaranError) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitMessage(formatted.message)) {
+      const limit = LimitError.queryTooComplex(`more than ${QUERY_LIMITS.maxTokens} tokens`);
+      return { message: limit.message, extensions: { code: limit.code } };
+    }
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
       const field = code === 'BAD_USER_INPUT' ? fieldOf(formatted.message) : undefined;
       return {
@@ -73,8 +79,18 @@ export function createFormatError(logger: Logger) {
     }
     // The message may quote data; the frames cannot. Operators get the name and where it happened.
     const frames = original instanceof Error ? (original.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim()) : [];
-    logger.error({ errorName: original instanceof Error ? original.name : typeof original, path: formatted.path, frames }, 'unexpected error masked');
+    logger.error(
+      { requestId: currentObservation()?.requestId, errorName: original instanceof Error ? original.name : typeof original, path: formatted.path, frames },
+      'unexpected error masked',
+    );
     return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+  /** Apollo's formatError: formats as above and records the code for the request's access line and metrics. */
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    const code = result.extensions?.code;
+    if (typeof code === 'string') currentObservation()?.codes.push(code);
+    return result;
   };
 }
 
