@@ -27,6 +27,7 @@ const VALUE_QUOTING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(cannot represent[^:]*?(?:value|string)?)\s*:[\s\S]*$/gi, '$1.'],
   [/(cannot represent an invalid [\w-]+)[\s\S]*$/gi, '$1.'],
   [/Value "[\s\S]*?" does not exist in/g, 'Value does not exist in'],
+  [/Unknown operation named "[\s\S]*?"/g, 'Unknown operation: the document has no operation of the name given in operationName'],
   [/(is not a valid [\w ]+?)\s*:[\s\S]*$/gi, '$1.'],
 ];
 
@@ -95,8 +96,9 @@ export function createFormatError(logger: Logger) {
 }
 
 /** Every string (and long number) the client sent, in variables or as literals in the document. */
-function sentValues(variables: unknown, source: string | undefined): string[] {
+function sentValues(variables: unknown, source: string | undefined, operationName?: string | null): string[] {
   const values = new Set<string>();
+  if (operationName && operationName.length >= 3) values.add(operationName);
   const visit = (value: unknown): void => {
     if (typeof value === 'string' && value.trim().length >= 3) values.add(value);
     else if (typeof value === 'number' && String(value).length >= 6) values.add(String(value));
@@ -121,7 +123,7 @@ export function sentValueScrubber(): ApolloServerPlugin {
       return {
         async willSendResponse({ request, response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors?.length) return;
-          const values = sentValues(request.variables, request.query);
+          const values = sentValues(request.variables, request.query, request.operationName);
           if (values.length === 0) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => {
             let message = error.message;
