@@ -90,6 +90,8 @@ export function observeRequests(logger: Logger, metrics: Metrics): RequestHandle
     };
     res.once('finish', () => finish(false));
     res.once('close', () => finish(true));
+    // Debug only: lets an operator (or the shutdown test) see a request in flight before it ends.
+    logger.debug({ requestId: observation.requestId, method: req.method, path }, 'request received');
     next();
   };
 }
