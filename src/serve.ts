@@ -31,7 +31,7 @@ export async function createServerAndServe(config: Config): Promise<void> {
     }
     stopping = true;
     const shutdownStarted = Date.now();
-    logger.info({ signal }, 'shutting down: no new connections; draining in-flight requests');
+    logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
       logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed: exiting');
       process.exit(1);

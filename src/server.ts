@@ -141,7 +141,12 @@ export async function createSamaranServer(config: Config, options: ServerOptions
       });
     },
     async close() {
-      await apollo.stop();
+      const wasListening = httpServer.listening;
+      // Apollo's drain plugin closes the listener within a tick or two, then waits for in-flight requests.
+      const stopped = apollo.stop();
+      for (let turns = 0; httpServer.listening && turns < 1000; turns += 1) await new Promise((resolve) => setImmediate(resolve));
+      if (wasListening) logger.info('stopped accepting connections; draining in-flight requests');
+      await stopped;
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await database.close();
     },

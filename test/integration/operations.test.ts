@@ -265,7 +265,7 @@ describe('operations: lifecycle of the built server process', () => {
         request.write(body.slice(0, 10));
         void server.waitFor((line) => line.msg === 'request received' && line.requestId === 'in-flight-1').then(async () => {
           server.child.kill('SIGTERM');
-          await server.waitFor((line) => line.msg === 'shutting down: no new connections; draining in-flight requests');
+          await server.waitFor((line) => line.msg === 'stopped accepting connections; draining in-flight requests');
           // Accepting has stopped: a new connection is refused while the old request is still open.
           const refused = await new Promise<boolean>((resolveConnect) => {
             const socket = net.connect(Number(url.port), url.hostname);
