@@ -38,6 +38,17 @@ export interface Config {
     readonly deny: string;
     readonly restrict: string;
   };
+  /** Browser origins allowed to call /graphql cross-origin (exact matches); empty: no CORS headers. */
+  readonly corsOrigins: readonly string[];
+  /** Schema introspection; on outside production, off in production unless switched on. */
+  readonly introspection: boolean;
+  /** Per-principal budget for `reveal` and `findSubjectByNik` together. */
+  readonly revealRate: RateLimit;
+}
+
+export interface RateLimit {
+  readonly points: number;
+  readonly windowSeconds: number;
 }
 
 /** Defaults for the legal basis of erasure decisions; operators override them per counsel. */
@@ -78,6 +89,43 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
   if (['on', 'true', '1', 'yes'].includes(raw)) return true;
   if (['off', 'false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be "on" or "off", got "${raw}"`);
+}
+
+/** `"120/60s"`, `"10/1m"`, `"1000/1h"`: that many calls per window (seconds when no unit is given). */
+export function parseRate(name: string, raw: string): RateLimit {
+  const match = /^(\d{1,9})\s*\/\s*(\d{1,9})\s*(s|m|h)?$/.exec(raw.trim());
+  const points = Number(match?.[1]);
+  const window = Number(match?.[2]) * ({ s: 1, m: 60, h: 3600 } as const)[(match?.[3] ?? 's') as 's' | 'm' | 'h'];
+  if (!match || points < 1 || window < 1 || window > 86_400) {
+    throw new ConfigError(`${name} must look like "120/60s" (calls per window of at most 24h), got "${raw}"`);
+  }
+  return Object.freeze({ points, windowSeconds: window });
+}
+
+function origins(env: Env, name: string): string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return [];
+  return raw.split(',').map((part) => part.trim()).filter(Boolean).map((origin) => {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError(`${name} must be a comma-separated list of origins such as https://dash.example.go.id, got "${origin}"`);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`${name} must list bare origins (scheme://host[:port], no path), got "${origin}"`);
+    }
+    return url.origin;
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env, environment: RuntimeEnvironment): string {
+  const raw = nonEmpty(env.SAMARAN_LOG_LEVEL)?.toLowerCase();
+  if (raw === undefined) return environment === 'test' ? 'warn' : 'info';
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`SAMARAN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw;
 }
 
 function runtimeEnvironment(env: Env): RuntimeEnvironment {
@@ -133,7 +181,10 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAudience: audience ?? 'samaran',
     keysFile: keysFile ? path.resolve(keysFile) : path.join(dataDir, 'keys.json'),
     suppressionK: integer(env, 'SAMARAN_SUPPRESSION_K', 10, 1, 1_000_000),
-    logLevel: nonEmpty(env.SAMARAN_LOG_LEVEL) ?? (environment === 'test' ? 'warn' : 'info'),
+    logLevel: logLevel(env, environment),
+    corsOrigins: Object.freeze(origins(env, 'SAMARAN_CORS_ORIGINS')),
+    introspection: onOff(env, 'SAMARAN_INTROSPECTION', !production),
+    revealRate: parseRate('SAMARAN_REVEAL_RATE', nonEmpty(env.SAMARAN_REVEAL_RATE) ?? '120/60s'),
     erasureDueHours: integer(env, 'SAMARAN_ERASURE_DUE_HOURS', 72, 1, 24 * 365),
     legalHoldDays: integer(env, 'SAMARAN_LEGAL_HOLD_DAYS', 30, 1, 3650),
     erasureLegalBasis: Object.freeze({

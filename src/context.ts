@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Logger } from 'pino';
+import type { PersonalDataRateLimiter } from './api/personal-data-guard';
 import type { Principal } from './auth/principal';
 import type { Services } from './services';
 
@@ -10,4 +11,6 @@ export interface RequestContext {
   readonly em: EntityManager;
   readonly services: Services;
   readonly log: Logger;
+  /** The per-principal budget for reveal and findSubjectByNik (one per process). */
+  readonly rateLimiter: PersonalDataRateLimiter;
 }

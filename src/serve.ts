@@ -2,23 +2,53 @@ import type { Config } from './config';
 import { createLogger } from './observability/logger';
 import { createSamaranServer } from './server';
 
-/** `samaran serve`: start, listen, and shut down gracefully on SIGTERM/SIGINT. */
+/** How long in-flight requests may take to finish after SIGTERM before the process gives up. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/**
+ * `samaran serve`: start, listen, and shut down gracefully on SIGTERM/SIGINT — stop accepting
+ * connections, let in-flight requests finish, close the database, exit 0 (1 if that fails or
+ * takes longer than 30 s). Start-up failures (bad configuration, keys, database, port) reject
+ * with the cause's message; the CLI prints it on one line and exits 1.
+ */
 export async function createServerAndServe(config: Config): Promise<void> {
   const logger = createLogger(config);
   const started = Date.now();
   const server = await createSamaranServer(config, { logger });
-  const url = await server.listen();
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   logger.info({ url: `${url}/graphql`, startupMs: Date.now() - started }, 'ready');
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const shutdownStarted = Date.now();
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info({ shutdownMs: Date.now() - shutdownStarted }, 'stopped: requests drained, database closed');
+        logger.flush?.();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { purgeDestroyedData, type Database } from './database/orm';
 import { ErasureService } from './erasure/erasure.service';
 import { LegalHoldService } from './erasure/legal-hold.service';
+import { Metrics } from './observability/metrics';
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
 import type { Keyring } from './pseudonymization/keyring';
 import { Tokenizer } from './pseudonymization/tokenizer';
@@ -38,15 +39,24 @@ export interface Services {
   readonly agreements: AgreementService;
   readonly screeningLists: ScreeningListService;
   readonly screeningRuns: ScreeningRunService;
+  /** Prometheus metrics; `metrics.recordSuppressedCells(n)` for disclosure control. */
+  readonly metrics: Metrics;
   /** The service clock; tests move it to open or close waves. */
   readonly now: () => Date;
 }
 
-export function createServices(config: Config, database: Database, keyring: Keyring, logger: Logger, now: () => Date = () => new Date()): Services {
+export function createServices(
+  config: Config,
+  database: Database,
+  keyring: Keyring,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  metrics: Metrics = new Metrics({ defaultMetrics: false }),
+): Services {
   const tokenizer = new Tokenizer(keyring);
   const sealer = new PersonalDataSealer(keyring);
   const waves = new WaveService(now);
-  const accessLog = new AccessLogService(now);
+  const accessLog = new AccessLogService(now, metrics.observeAccessLogAppend);
   const counts = new CountStore();
   const agreements = new AgreementService(now);
   return {
@@ -61,13 +71,14 @@ export function createServices(config: Config, database: Database, keyring: Keyr
     subjects: new SubjectQueryService(),
     accessLog,
     counts,
-    accountability: new AccountabilityService(database, counts, config.suppressionK),
+    accountability: new AccountabilityService(database, counts, config.suppressionK, (cells) => metrics.recordSuppressedCells(cells)),
     reveal: new RevealService(tokenizer, sealer, accessLog, now),
     erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),
     legalHolds: new LegalHoldService(accessLog, config.legalHoldDays, now),
     agreements,
     screeningLists: new ScreeningListService(tokenizer, agreements, accessLog, now),
     screeningRuns: new ScreeningRunService(counts, accessLog, now),
+    metrics,
     now,
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Principal } from '../auth/principal';
 import { InputError } from '../errors';
+import { isUuid } from '../registration/registration.service';
 import { ChainVerifier, eventHash, GENESIS_HASH, type AccessEventContent, type AccessOutcome, type ChainedAccessEvent, type ChainVerdict } from './chain';
 
 /** What can be recorded. Names are stable: auditors filter on them. */
@@ -174,7 +175,7 @@ export class AccessLogService {
 
   /**
    * Events newest first, filtered; Relay-style `after` is the last seen seq as an opaque cursor.
-   * Reads only. Raises BAD_USER_INPUT for `first` outside 1…500 or a foreign cursor.
+   * Reads only. Raises BAD_USER_INPUT for `first` outside 1…500, a foreign cursor or a malformed subject id.
    */
   async page(em: EntityManager, filter: AccessLogFilter, first: number, after: string | null | undefined): Promise<AccessLogPage> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_ACCESS_LOG_PAGE) {
@@ -203,6 +204,8 @@ export class AccessLogService {
       params.push(filter.to.toISOString());
     }
     if (filter.subjectId) {
+      // PostgreSQL's uuid column would fail on anything else: refuse it as input instead.
+      if (!isUuid(filter.subjectId)) throw InputError.invalid('subjectId', 'is not a subject id');
       where.push('l.seq in (select s.seq from access_log_subject s where s.subject_id = ?)');
       params.push(filter.subjectId);
     }

@@ -2,7 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode, SamaranError } from '../errors';
+import { ErrorCode, LimitError, SamaranError } from '../errors';
+import { currentObservation } from '../observability/request-observation';
+import { isTokenLimitMessage, QUERY_LIMITS } from './query-limits';
 
 /** Codes GraphQL and Apollo raise themselves for malformed requests: kept, but their messages are scrubbed. */
 const REQUEST_ERROR_CODES = new Set([
@@ -25,6 +27,7 @@ const VALUE_QUOTING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(cannot represent[^:]*?(?:value|string)?)\s*:[\s\S]*$/gi, '$1.'],
   [/(cannot represent an invalid [\w-]+)[\s\S]*$/gi, '$1.'],
   [/Value "[\s\S]*?" does not exist in/g, 'Value does not exist in'],
+  [/Unknown operation named "[\s\S]*?"/g, 'Unknown operation: the document has no operation of the name given in operationName'],
   [/(is not a valid [\w ]+?)\s*:[\s\S]*$/gi, '$1.'],
 ];
 
@@ -55,13 +58,17 @@ function deliberateError(error: unknown): SamaranError | undefined {
  * INTERNAL_SERVER_ERROR with no detail, and logged by name only.
  */
 export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const format = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = deliberateError(error) ?? unwrapResolverError(error);
     if (original instanceof SamaranError) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitMessage(formatted.message)) {
+      const limit = LimitError.queryTooComplex(`more than ${QUERY_LIMITS.maxTokens} tokens`);
+      return { message: limit.message, extensions: { code: limit.code } };
+    }
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
       const field = code === 'BAD_USER_INPUT' ? fieldOf(formatted.message) : undefined;
       return {
@@ -73,14 +80,25 @@ export function createFormatError(logger: Logger) {
     }
     // The message may quote data; the frames cannot. Operators get the name and where it happened.
     const frames = original instanceof Error ? (original.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim()) : [];
-    logger.error({ errorName: original instanceof Error ? original.name : typeof original, path: formatted.path, frames }, 'unexpected error masked');
+    logger.error(
+      { requestId: currentObservation()?.requestId, errorName: original instanceof Error ? original.name : typeof original, path: formatted.path, frames },
+      'unexpected error masked',
+    );
     return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+  /** Apollo's formatError: formats as above and records the code for the request's access line and metrics. */
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    const code = result.extensions?.code;
+    if (typeof code === 'string') currentObservation()?.codes.push(code);
+    return result;
   };
 }
 
 /** Every string (and long number) the client sent, in variables or as literals in the document. */
-function sentValues(variables: unknown, source: string | undefined): string[] {
+function sentValues(variables: unknown, source: string | undefined, operationName?: string | null): string[] {
   const values = new Set<string>();
+  if (operationName && operationName.length >= 3) values.add(operationName);
   const visit = (value: unknown): void => {
     if (typeof value === 'string' && value.trim().length >= 3) values.add(value);
     else if (typeof value === 'number' && String(value).length >= 6) values.add(String(value));
@@ -105,7 +123,7 @@ export function sentValueScrubber(): ApolloServerPlugin {
       return {
         async willSendResponse({ request, response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors?.length) return;
-          const values = sentValues(request.variables, request.query);
+          const values = sentValues(request.variables, request.query, request.operationName);
           if (values.length === 0) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => {
             let message = error.message;

@@ -5,6 +5,8 @@ import { AccessLogResolver } from '../access-log/access-log.resolver';
 import { roleAuthChecker } from '../auth/auth-checker';
 import { MeResolver } from '../auth/me.resolver';
 import { ErasureResolver } from '../erasure/erasure.resolver';
+import { inputHygiene } from './input-hygiene';
+import { personalDataGuard } from './personal-data-guard';
 import { RegistrationResolver } from '../registration/registration.resolver';
 import { WaveResolver } from '../registration/wave.resolver';
 import { RevealResolver } from '../reveal/reveal.resolver';
@@ -22,7 +24,7 @@ let cached: GraphQLSchema | undefined;
 
 /** The executable schema, built once from the resolver classes (code first). */
 export function buildSamaranSchema(): GraphQLSchema {
-  cached ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker: roleAuthChecker, validate: false });
+  cached ??= buildSchemaSync({ resolvers: RESOLVERS, authChecker: roleAuthChecker, globalMiddlewares: [personalDataGuard, inputHygiene], validate: false });
   return cached;
 }
 

@@ -55,4 +55,28 @@ describe('loadConfig', () => {
   ])('refuses malformed values with a message naming the variable (%j)', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
   });
+  it('reads the hardening variables with safe defaults', () => {
+    expect(loadConfig({})).toMatchObject({ corsOrigins: [], introspection: true, revealRate: { points: 120, windowSeconds: 60 } });
+    const production = { NODE_ENV: 'production', SAMARAN_JWKS_FILE: '/j', SAMARAN_JWT_ISSUER: 'i', SAMARAN_JWT_AUDIENCE: 'a', SAMARAN_KEYS_FILE: '/k' };
+    expect(loadConfig(production).introspection).toBe(false);
+    expect(loadConfig({ ...production, SAMARAN_INTROSPECTION: 'on' }).introspection).toBe(true);
+    const config = loadConfig({ SAMARAN_CORS_ORIGINS: 'https://dasbor.prakerja.go.id, http://localhost:5173/', SAMARAN_REVEAL_RATE: '10/1m' });
+    expect(config.corsOrigins).toEqual(['https://dasbor.prakerja.go.id', 'http://localhost:5173']);
+    expect(config.revealRate).toEqual({ points: 10, windowSeconds: 60 });
+    expect(loadConfig({ SAMARAN_REVEAL_RATE: '1000/1h' }).revealRate).toEqual({ points: 1000, windowSeconds: 3600 });
+  });
+
+  it.each([
+    ['SAMARAN_REVEAL_RATE', 'fast'],
+    ['SAMARAN_REVEAL_RATE', '0/60s'],
+    ['SAMARAN_REVEAL_RATE', '10/2d'],
+    ['SAMARAN_CORS_ORIGINS', 'https://ok.example/path'],
+    ['SAMARAN_CORS_ORIGINS', '*'],
+    ['SAMARAN_CORS_ORIGINS', 'ftp://files.example'],
+    ['SAMARAN_INTROSPECTION', 'maybe'],
+    ['SAMARAN_LOG_LEVEL', 'verbose'],
+  ])('names %s when its value %s is malformed', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
 });
