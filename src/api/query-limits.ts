@@ -70,7 +70,25 @@ const FIELD_COSTS: Readonly<Record<string, Cost>> = {
   'Mutation.recordOutcome': (_args, child) => 10 + child,
   'Mutation.openWave': (_args, child) => 5 + child,
   'Query.erasureRequests': (args, child) => 10 + pageSize(args) * (1 + child),
+  'Query.agreements': (_args, child) => 5 + 20 * (1 + child),
+  'Mutation.requestErasure': (_args, child) => 50 + child,
+  'Mutation.decideErasure': (_args, child) => 100 + child,
+  'Mutation.requestLegalHold': (_args, child) => 20 + child,
+  'Mutation.approveLegalHold': (_args, child) => 20 + child,
+  'Mutation.createAgreement': (_args, child) => 5 + child,
+  // A list costs by its length (one HMAC per token key and one row each): ~1 unit per 10 NIKs.
+  'Mutation.submitScreeningList': (args, child) => 20 + listLength(args) / 10 + child,
+  'Mutation.appendScreeningList': (args, child) => 20 + listLength(args) / 10 + child,
+  'Mutation.beginScreeningList': (_args, child) => 10 + child,
+  'Mutation.commitScreeningList': (_args, child) => 100 + child,
+  'Mutation.runScreening': (_args, child) => 1_000 + child,
 };
+
+function listLength(args: Record<string, unknown>): number {
+  const input = args.input as { niks?: unknown } | undefined;
+  const niks = input?.niks ?? args.niks;
+  return Array.isArray(niks) ? niks.length : 0;
+}
 
 const samaranEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }: ComplexityEstimatorArgs) =>
   FIELD_COSTS[`${type.name}.${field.name}`]?.(args, childComplexity);
