@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -78,7 +79,9 @@ export async function createSamaranServer(config: Config, options: ServerOptions
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: LIMIT_VALIDATION_RULES,
     formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationObserver(), costLimitPlugin(), sentValueScrubber()],
+    // Cache control is off: no response is cacheable (every one depends on the bearer), and its
+    // per-field hook would wrap every field of every count cell.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), operationObserver(), costLimitPlugin(), sentValueScrubber()],
   });
   await apollo.start();
 
