@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,16 +115,30 @@ export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
+/** One POST over a keep-alive connection (node:http: fetch's own overhead would dominate small answers). */
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** Sequential requests from one client: per-request latency in ms. */
 export async function latencies(url: string, requests: () => { body: string; headers: Record<string, string> }, count: number, warmup = 50): Promise<{ p50: number; p99: number; max: number }> {
   const times: number[] = [];
   for (let i = 0; i < warmup + count; i++) {
     const { body, headers } = requests();
     const started = process.hrtime.bigint();
-    const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-    const text = await response.text();
+    const response = await post(url, body, headers);
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-    if (!response.ok || text.includes('"errors"')) throw new Error(`bench request failed: ${response.status} ${text.slice(0, 200)}`);
+    if (response.status !== 200 || response.text.includes('"errors"')) throw new Error(`bench request failed: ${response.status} ${response.text.slice(0, 200)}`);
     if (i >= warmup) times.push(elapsed);
   }
   times.sort((a, b) => a - b);
