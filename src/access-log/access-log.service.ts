@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Principal } from '../auth/principal';
-import { InputError } from '../errors';
+import { InputError, SamaranError } from '../errors';
 import { isUuid } from '../registration/registration.service';
 import { ChainVerifier, eventHash, GENESIS_HASH, type AccessEventContent, type AccessOutcome, type ChainedAccessEvent, type ChainVerdict } from './chain';
 
@@ -166,6 +166,23 @@ export class AccessLogService {
     await em.execute('update access_log_head set hash = ? where id = 1', [hash], 'run');
     this.observeAppend(Number(process.hrtime.bigint() - started) / 1e9);
     return { ...content, prevHash, hash };
+  }
+
+  /**
+   * Runs `work`; when it refuses deliberately (a SamaranError), records the attempt as a DENIED
+   * event in a transaction of its own — reason the error code — and rethrows. A purpose that was
+   * itself refused is never stored: it may be exactly the personal data it was refused for.
+   */
+  async auditRefusals<T>(em: EntityManager, attempt: Omit<AccessRecord, 'outcome' | 'reason'>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof SamaranError) {
+        const purpose = error.extensions.field === 'purpose' ? null : attempt.purpose;
+        await this.appendAlone(em, { ...attempt, purpose, outcome: 'DENIED', reason: error.code });
+      }
+      throw error;
+    }
   }
 
   /** Appends in a transaction of its own: for refusals, which have no read to share one with. */

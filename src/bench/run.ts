@@ -20,7 +20,7 @@ interface BenchOptions {
 
 const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
   counts: benchCounts,
-  'access-log': benchAccessLog,
+  'access-log': (options) => benchAccessLog({ seconds: options.seconds, chainEvents: options.scale }),
   async ingest({ scale }) {
     // Its own process: it samples the ingest child's peak RSS and must not share a heap with other sections.
     const result = spawnSync(process.execPath, [path.join(__dirname, 'ingest-bench.js'), '--registrants', String(scale)], { stdio: 'inherit', env: { ...process.env, BENCH_DATABASE_URL: PG_ADMIN_URL } });

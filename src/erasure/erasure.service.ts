@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import { AccessAction, type AccessLogService, type AccessRecord } from '../access-log/access-log.service';
 import type { Config } from '../config';
-import { AuthError, InputError, SamaranError, StateError } from '../errors';
+import { AuthError, InputError, StateError } from '../errors';
 import { DataKey } from '../pseudonymization/data-key.entity';
 import type { PersonalDataSealer } from '../pseudonymization/personal-data-sealer';
 import { VaultEntry } from '../pseudonymization/vault-entry.entity';
@@ -320,22 +320,18 @@ export class ErasureService {
   }
 
   /** Runs `work`; a deliberate refusal is recorded as a DENIED event (own transaction) and rethrown. */
-  private async audited<T>(em: EntityManager, access: AccessContext, action: AccessAction, subjectId: string | null, requestId: string | null, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof SamaranError) {
-        await this.accessLog.appendAlone(em, {
-          principal: access.principal,
-          requestId: access.requestId,
-          action,
-          subjectIds: subjectId && isUuid(subjectId) ? [subjectId] : [],
-          outcome: 'DENIED',
-          reason: error.code,
-          reference: requestId && isUuid(requestId) ? `erasure-request:${requestId}` : null,
-        });
-      }
-      throw error;
-    }
+  private audited<T>(em: EntityManager, access: AccessContext, action: AccessAction, subjectId: string | null, requestId: string | null, work: () => Promise<T>): Promise<T> {
+    return this.accessLog.auditRefusals(
+      em,
+      {
+        principal: access.principal,
+        requestId: access.requestId,
+        action,
+        subjectIds: subjectId && isUuid(subjectId) ? [subjectId] : [],
+        reference: requestId && isUuid(requestId) ? `erasure-request:${requestId}` : null,
+      },
+      work,
+    );
   }
+
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/knex';
 import { AccessAction, type AccessLogService } from '../access-log/access-log.service';
-import { AuthError, SamaranError, StateError } from '../errors';
+import { AuthError, StateError } from '../errors';
 import { isUuid } from '../registration/registration.service';
 import type { AccessContext } from '../reveal/reveal.service';
 import { assertValidPurpose } from '../reveal/purpose';
@@ -107,22 +107,18 @@ export class LegalHoldService {
   }
 
   /** Runs `work`; a deliberate refusal is recorded as a DENIED event (own transaction) and rethrown. */
-  private async audited<T>(em: EntityManager, access: AccessContext, action: AccessAction, subjectId: string | null, holdId: string | null, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof SamaranError) {
-        await this.accessLog.appendAlone(em, {
-          principal: access.principal,
-          requestId: access.requestId,
-          action,
-          subjectIds: subjectId && isUuid(subjectId) ? [subjectId] : [],
-          outcome: 'DENIED',
-          reason: error.code,
-          reference: holdId && isUuid(holdId) ? `legal-hold:${holdId}` : null,
-        });
-      }
-      throw error;
-    }
+  private audited<T>(em: EntityManager, access: AccessContext, action: AccessAction, subjectId: string | null, holdId: string | null, work: () => Promise<T>): Promise<T> {
+    return this.accessLog.auditRefusals(
+      em,
+      {
+        principal: access.principal,
+        requestId: access.requestId,
+        action,
+        subjectIds: subjectId && isUuid(subjectId) ? [subjectId] : [],
+        reference: holdId && isUuid(holdId) ? `legal-hold:${holdId}` : null,
+      },
+      work,
+    );
   }
+
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { AccessAction, type AccessLogService } from '../access-log/access-log.service';
 import type { Principal } from '../auth/principal';
-import { InputError, SamaranError, StateError } from '../errors';
+import { InputError, StateError } from '../errors';
 import { DataKey } from '../pseudonymization/data-key.entity';
 import type { PersonalDataSealer } from '../pseudonymization/personal-data-sealer';
 import type { PersonalFieldName } from '../pseudonymization/sealed-field';
@@ -45,7 +45,8 @@ export class RevealService {
   async reveal(em: EntityManager, access: AccessContext, subjectId: string, fields: readonly PersonalField[], purpose: string): Promise<RevealedFields> {
     const requested = [...new Set(fields)];
     const vaultFields = requested.map((field) => VAULT_FIELD[field]);
-    return this.auditRefusals(em, access, { action: AccessAction.REVEAL, subjectIds: isUuid(subjectId) ? [subjectId] : [], fieldsRequested: requested, purpose }, async () => {
+    const attempt = { principal: access.principal, requestId: access.requestId, action: AccessAction.REVEAL, subjectIds: isUuid(subjectId) ? [subjectId] : [], fieldsRequested: requested, purpose };
+    return this.accessLog.auditRefusals(em, attempt, async () => {
       const statedPurpose = assertValidPurpose(purpose);
       if (requested.length === 0) throw InputError.invalid('fields', 'name at least one personal field');
       if (!isUuid(subjectId)) throw StateError.notFound('Subject');
@@ -91,7 +92,8 @@ export class RevealService {
    * (nik, purpose).
    */
   async findByNik(em: EntityManager, access: AccessContext, nik: string, purpose: string): Promise<Subject | null> {
-    return this.auditRefusals(em, access, { action: AccessAction.FIND_BY_NIK, subjectIds: [], fieldsRequested: [], purpose }, async () => {
+    const attempt = { principal: access.principal, requestId: access.requestId, action: AccessAction.FIND_BY_NIK, subjectIds: [], fieldsRequested: [], purpose };
+    return this.accessLog.auditRefusals(em, attempt, async () => {
       const statedPurpose = assertValidPurpose(purpose);
       const parsed = parseNik(nik);
       if (!parsed.ok) throw InputError.invalid('nik', parsed.violation.problem);
@@ -115,30 +117,4 @@ export class RevealService {
     });
   }
 
-  /** Runs `work`; a deliberate refusal is recorded as a DENIED event (own transaction) and rethrown. */
-  private async auditRefusals<T>(
-    em: EntityManager,
-    access: AccessContext,
-    attempt: { action: AccessAction; subjectIds: string[]; fieldsRequested: readonly string[]; purpose: string },
-    work: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof SamaranError) {
-        await this.accessLog.appendAlone(em, {
-          principal: access.principal,
-          requestId: access.requestId,
-          action: attempt.action,
-          subjectIds: attempt.subjectIds,
-          fieldsRequested: attempt.fieldsRequested,
-          // A refused purpose may be exactly the personal data it was refused for: never store it.
-          purpose: error.extensions.field === 'purpose' ? null : attempt.purpose,
-          outcome: 'DENIED',
-          reason: error.code,
-        });
-      }
-      throw error;
-    }
-  }
 }

@@ -90,6 +90,8 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
           if (parsed.msg === 'ready' && parsed.url) {
             child.stdout.off('data', onData);
             child.stdout.resume();
+            // Only while waiting: left armed, it killed the server 5 minutes into every run.
+            clearTimeout(giveUp);
             resolve(parsed.url.replace(/\/graphql$/, ''));
           }
         } catch {
@@ -100,10 +102,11 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
     };
     child.stdout.on('data', onData);
     void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready: ${stderr.trim()}`)));
-    setTimeout(() => {
+    const giveUp = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('server not ready within 5 minutes'));
-    }, 300_000).unref();
+    }, 300_000);
+    giveUp.unref();
   });
   return { child, url, exited };
 }
@@ -383,7 +386,7 @@ async function main(): Promise<void> {
       log(`  during the outage: ${during.length} requests, ${during.filter((o) => !o.ok).length} failed — kinds: ${[...new Set(during.filter((o) => !o.ok).map((o) => o.kind))].join(', ') || 'none'}; slowest ${Math.max(0, ...during.map((o) => o.ms)).toFixed(0)} ms`);
       log(`  readiness: ${readiness.map((r) => `${r.phase} ${r.status}`).join(', ')}`);
       log(`  first success ${firstSuccess ? `${firstSuccess.at - upAt} ms` : 'never'} after connections were allowed again; from 5 s after: ${recovered.length} requests, ${recovered.filter((o) => !o.ok).length} errors`);
-      log(`  server process: ${server.child.exitCode === null ? `still the same (pid ${server.child.pid}), no restart` : `EXITED with ${server.child.exitCode}`}`);
+      log(`  server process: ${server.child.exitCode === null && server.child.signalCode === null ? `still the same (pid ${server.child.pid}), no restart` : `EXITED with ${server.child.exitCode ?? server.child.signalCode}`}`);
     } else {
       log('outage: skipped (needs --postgres)');
     }
