@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
 import type { Principal } from './auth/principal';
 import { AccessLogService } from './access-log/access-log.service';
 import { CountStore } from './accountability/count-store';
@@ -227,8 +226,9 @@ export function buildProgram(config: () => Config = () => loadConfig()): Command
       const database = await openDatabase(config(), { migrate: false });
       try {
         const em = database.fork();
-        const differences = await em.transactional((tx) => new CountStore().reconcile(tx));
-        const version = await new CountStore().version(em);
+        const store = new CountStore();
+        const differences = await em.transactional((tx) => store.reconcile(tx));
+        const version = await store.version(em);
         if (differences.length === 0) {
           print(`ok: count cells agree with a recount (version ${version})`);
         } else {
@@ -402,9 +402,9 @@ function screeningProgress(unit: string, byBytes: boolean) {
   const started = Date.now();
   let lastPlain = 0;
   const bar = tty
-    ? new cliProgress.SingleBar(
+    ? new SingleBar(
         { stream: process.stderr, format: `{bar} {percentage}% | {lines} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
-        cliProgress.Presets.shades_classic,
+        Presets.shades_classic,
       )
     : undefined;
   const rate = (done: number) => Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));

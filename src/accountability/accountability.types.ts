@@ -3,6 +3,18 @@ import { AgeBand, Education, EmploymentStatus, Gender, Outcome, RejectionReason 
 import type { CountTableResult } from './accountability.service';
 import { Dimension, Measure, NO_REASON } from './dimensions';
 
+/** The CountCell field that carries each dimension's value. */
+const CELL_FIELD: Readonly<Record<Dimension, keyof CountCellType>> = {
+  [Dimension.WAVE]: 'wave',
+  [Dimension.PROVINCE]: 'province',
+  [Dimension.GENDER]: 'gender',
+  [Dimension.AGE_BAND]: 'ageBand',
+  [Dimension.EDUCATION]: 'education',
+  [Dimension.EMPLOYMENT]: 'employment',
+  [Dimension.OUTCOME]: 'outcome',
+  [Dimension.REJECTION_REASON]: 'rejectionReason',
+};
+
 @InputType('CountFilter', { description: 'Keeps only the cells whose value is listed, per dimension; an absent dimension is not filtered.' })
 export class CountFilterInput {
   @Field(() => [Int], { nullable: true, description: 'Wave numbers.' })
@@ -103,32 +115,9 @@ export class CountTableType {
       });
       result.groupBy.forEach((dimension, i) => {
         const value = cell.values[i]!;
-        switch (dimension) {
-          case Dimension.WAVE:
-            out.wave = Number(value);
-            break;
-          case Dimension.PROVINCE:
-            out.province = value;
-            break;
-          case Dimension.GENDER:
-            out.gender = value as Gender;
-            break;
-          case Dimension.AGE_BAND:
-            out.ageBand = value as AgeBand;
-            break;
-          case Dimension.EDUCATION:
-            out.education = value as Education;
-            break;
-          case Dimension.EMPLOYMENT:
-            out.employment = value as EmploymentStatus;
-            break;
-          case Dimension.OUTCOME:
-            out.outcome = value as Outcome;
-            break;
-          case Dimension.REJECTION_REASON:
-            out.rejectionReason = value === NO_REASON ? null : (value as RejectionReason);
-            break;
-        }
+        const field = CELL_FIELD[dimension];
+        // Cells store every value as a string: wave numbers back to Int, "no reason" back to null.
+        (out as unknown as Record<string, unknown>)[field] = dimension === Dimension.WAVE ? Number(value) : value === NO_REASON ? null : value;
       });
       return out;
     });
