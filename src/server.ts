@@ -75,6 +75,9 @@ export async function createSamaranServer(config: Config, options: ServerOptions
     // No "Did you mean …?" schema hints for clients in production.
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     csrfPrevention: true,
+    // `samaran serve` drains and exits on SIGTERM/SIGINT itself; Apollo's own handlers would stop
+    // the server and re-send the signal, cutting the drain short.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: LIMIT_VALIDATION_RULES,
