@@ -26,7 +26,7 @@ export class AccessLogResolver {
   @Authorized(Role.AUDITOR)
   @Query(() => AccessLogVerificationType, { description: 'Recomputes the whole hash chain. AUDITOR. Logged after verifying.' })
   async verifyAccessLog(@Ctx() { em, services, principal, requestId, log }: RequestContext): Promise<AccessLogVerificationType> {
-    const verdict = await services.accessLog.verify(em);
+    const verdict = await services.accessLog.verify(services.database);
     try {
       await services.accessLog.appendAlone(em, { principal, requestId, action: AccessAction.VERIFY_ACCESS_LOG, outcome: 'ALLOWED', reference: verdict.ok ? `ok:${verdict.headHash}` : `broken:${verdict.firstBrokenSeq}` });
     } catch {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The hash chain of the access log, as pure functions so the server, `samaran access-log verify`
@@ -42,10 +42,12 @@ export interface ChainedAccessEvent extends AccessEventContent {
   hash: string;
 }
 
+const CANONICAL_TAG = 'samaran-access-event-v1';
+
 /** Canonical bytes: a JSON array in fixed order, so no key order or whitespace can change a hash. */
 export function canonicalContent(event: AccessEventContent, prevHash: string): string {
   return JSON.stringify([
-    'samaran-access-event-v1',
+    CANONICAL_TAG,
     event.seq,
     event.at,
     event.actor,
@@ -64,7 +66,21 @@ export function canonicalContent(event: AccessEventContent, prevHash: string): s
 }
 
 export function eventHash(event: AccessEventContent, prevHash: string): string {
-  return createHash('sha256').update(canonicalContent(event, prevHash)).digest('hex');
+  return hash('sha256', canonicalContent(event, prevHash), 'hex');
+}
+
+/**
+ * The hash of a stored row given as an array in column order — seq, at, actor, roles, action,
+ * subject_ids, fields_requested, fields_returned, purpose, outcome, reason, request_id,
+ * reference, prev_hash — the same bytes as `eventHash`, without building an event object.
+ */
+export function storedRowHash(row: readonly unknown[]): string {
+  return hash('sha256', JSON.stringify([CANONICAL_TAG, Number(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[13]]), 'hex');
+}
+
+/** SHA-256 (hex) of canonical content text, e.g. as the database serialized it for verification. */
+export function canonicalHash(canonical: string): string {
+  return hash('sha256', canonical, 'hex');
 }
 
 export interface ChainVerdict {
@@ -86,12 +102,20 @@ export class ChainVerifier {
 
   /** Returns false once the chain is known to be broken (callers may stop reading). */
   push(event: ChainedAccessEvent): boolean {
+    return this.link(event.seq, event.prevHash, eventHash(event, event.prevHash), event.hash);
+  }
+
+  /**
+   * One stored event, given its sequence number, stored prevHash, the hash recomputed over its
+   * content and its stored hash. Returns false once the chain is known to be broken.
+   */
+  link(seq: number, prevHash: string, recomputedHash: string, storedHash: string): boolean {
     if (this.brokenAt !== null) return false;
-    if (event.seq !== this.expectedSeq || event.prevHash !== this.prevHash || eventHash(event, event.prevHash) !== event.hash) {
-      this.brokenAt = Math.min(event.seq, this.expectedSeq);
+    if (seq !== this.expectedSeq || prevHash !== this.prevHash || recomputedHash !== storedHash) {
+      this.brokenAt = Math.min(seq, this.expectedSeq);
       return false;
     }
-    this.prevHash = event.hash;
+    this.prevHash = storedHash;
     this.expectedSeq += 1;
     return true;
   }

@@ -220,6 +220,46 @@ describe(`access log, lookup and reveal (${DIALECT})`, () => {
     expect((await cliVerify()).code).toBe(0);
   });
 
+  it('group-commits concurrent reveals with their refusals: each unknown subject DENIED, each known one ALLOWED, one event each', async () => {
+    const unknown = Array.from({ length: 5 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
+    const asks = [...people.map((p) => p.subjectId), ...unknown, ...people.map((p) => p.subjectId)];
+    const mixed = await t.token(['OFFICER'], 'officer-mixed-batch');
+    const responses = await Promise.all(asks.map((subjectId, i) => t.graphql(REVEAL, { subjectId, fields: ['PHONE'], purpose: `Mixed batch ${i}` }, mixed)));
+    expect(responses.map((r) => errorCodes(r)[0] ?? 'OK')).toEqual(asks.map((id) => (unknown.includes(id) ? 'NOT_FOUND' : 'OK')));
+    const logged = (await events({ action: 'REVEAL' }, 500)).filter((e) => e.purpose?.startsWith('Mixed batch'));
+    expect(logged).toHaveLength(asks.length);
+    for (const event of logged) {
+      const subjectId = asks[Number(event.purpose!.slice('Mixed batch '.length))]!;
+      expect(event.subjectIds).toEqual([subjectId]);
+      expect([event.outcome, event.reason]).toEqual(unknown.includes(subjectId) ? ['DENIED', 'NOT_FOUND'] : ['ALLOWED', null]);
+    }
+    expect((await t.graphql(VERIFY, {}, auditor)).body.data).toMatchObject({ verifyAccessLog: { ok: true } });
+  });
+
+  it('verifies while reveals are being appended, without taking the new events for tampering', async () => {
+    const busy = await t.token(['OFFICER'], 'officer-during-verify');
+    const reveals = Array.from({ length: 40 }, (_, i) => t.graphql(REVEAL, { subjectId: people[i % 3]!.subjectId, fields: ['FULL_NAME'], purpose: `During verify ${i}` }, busy));
+    const verdicts = await Promise.all(Array.from({ length: 4 }, () => t.graphql<{ verifyAccessLog: { ok: boolean } }>(VERIFY, {}, auditor)));
+    expect((await Promise.all(reveals)).every((r) => !r.body.errors)).toBe(true);
+    expect(verdicts.map((v) => v.body.data?.verifyAccessLog.ok)).toEqual([true, true, true, true]);
+    expect((await cliVerify()).code).toBe(0);
+  });
+
+  it('verifies events holding characters that JSON and the database escape, and still finds one edited', async () => {
+    const awkward = ['tab\there', 'line\nbreak\r\n', 'back\\slash "quoted" /slash', 'bell\u0007 nul-free \u001f', 'Jalan Kebon Sirih — Jakarta Pusat, Rp 10.000 ✓ 😀', '\\N'];
+    const em = t.server.services.database.fork();
+    const appended = [];
+    for (const reference of awkward) appended.push(await t.server.services.accessLog.appendAlone(em, { principal: null, action: 'KEY_ROTATION', outcome: 'ALLOWED', purpose: reference, reference: reference.slice(0, 100) }));
+    expect((await t.graphql(VERIFY, {}, auditor)).body.data).toMatchObject({ verifyAccessLog: { ok: true } });
+    expect((await cliVerify()).code).toBe(0);
+    const target = appended[1]!.seq;
+    const rows = await snapshot();
+    await asAdministrator([['update access_log set purpose = ? where seq = ?', ['line\nbreak\r', target]]]);
+    expect((await t.graphql(VERIFY, {}, auditor)).body.data).toMatchObject({ verifyAccessLog: { ok: false, firstBrokenSeq: target } });
+    expect((await cliVerify()).stdout).toContain(`first broken sequence number ${target}`);
+    await restore(rows);
+  });
+
   it.runIf(DIALECT === 'postgresql')('stays one chain with two server processes on one PostgreSQL', async () => {
     const second = await startTestServer({
       env: { DATABASE_URL: t.config.databaseUrl!, SAMARAN_KEYS_FILE: t.config.keysFile, SAMARAN_JWKS_FILE: path.join(t.config.dataDir, 'dev-jwks.json') },

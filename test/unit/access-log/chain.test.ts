@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChainVerifier, eventHash, GENESIS_HASH, type AccessEventContent, type ChainedAccessEvent } from '../../../src/access-log/chain';
+import { canonicalContent, canonicalHash, ChainVerifier, eventHash, GENESIS_HASH, storedRowHash, type AccessEventContent, type ChainedAccessEvent } from '../../../src/access-log/chain';
 
 function buildChain(length: number): ChainedAccessEvent[] {
   const events: ChainedAccessEvent[] = [];
@@ -67,5 +67,21 @@ describe('access-log hash chain', () => {
     const head = headOf(events);
     [events[2], events[3]] = [{ ...events[3]!, seq: 3 }, { ...events[2]!, seq: 4 }];
     expect(verify(events, head)).toMatchObject({ ok: false, firstBrokenSeq: 3 });
+  });
+
+  it('hashes a stored row (columns in order, seq as the database returns it) exactly as the event it holds', () => {
+    for (const event of buildChain(5)) {
+      const row = [String(event.seq), event.at, event.actor, event.roles, event.action, event.subjectIds, event.fieldsRequested, event.fieldsReturned, event.purpose, event.outcome, event.reason, event.requestId, event.reference, event.prevHash];
+      expect(storedRowHash(row)).toBe(event.hash);
+      expect(canonicalHash(canonicalContent(event, event.prevHash))).toBe(event.hash);
+    }
+  });
+
+  it('links stored rows like events: a recomputed hash that differs from the stored one breaks the chain there', () => {
+    const events = buildChain(4);
+    const verifier = new ChainVerifier();
+    expect(verifier.link(1, GENESIS_HASH, events[0]!.hash, events[0]!.hash)).toBe(true);
+    expect(verifier.link(2, events[0]!.hash, 'f'.repeat(64), events[1]!.hash)).toBe(false);
+    expect(verifier.finish(headOf(events), 4)).toMatchObject({ ok: false, firstBrokenSeq: 2 });
   });
 });
