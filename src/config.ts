@@ -44,6 +44,8 @@ export interface Config {
   readonly introspection: boolean;
   /** Per-principal budget for `reveal` and `findSubjectByNik` together. */
   readonly revealRate: RateLimit;
+  /** Server processes `samaran serve` runs on one port (node:cluster); 1: the process itself. */
+  readonly workers: number;
 }
 
 export interface RateLimit {
@@ -185,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: Object.freeze(origins(env, 'SAMARAN_CORS_ORIGINS')),
     introspection: onOff(env, 'SAMARAN_INTROSPECTION', !production),
     revealRate: parseRate('SAMARAN_REVEAL_RATE', nonEmpty(env.SAMARAN_REVEAL_RATE) ?? '120/60s'),
+    workers: integer(env, 'SAMARAN_WORKERS', 1, 1, 64),
     erasureDueHours: integer(env, 'SAMARAN_ERASURE_DUE_HOURS', 72, 1, 24 * 365),
     legalHoldDays: integer(env, 'SAMARAN_LEGAL_HOLD_DAYS', 30, 1, 3650),
     erasureLegalBasis: Object.freeze({

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import cluster from 'node:cluster';
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { MiddlewareFn } from 'type-graphql';
 import { recordRefusedAttempt } from '../auth/auth-checker';
 import type { RateLimit } from '../config';
@@ -11,14 +12,18 @@ const PERSONAL_DATA_FIELDS: ReadonlySet<string> = new Set<PersonalDataOperation>
 
 /**
  * Per-principal budget for personal-data operations (`reveal` and `findSubjectByNik` share one),
- * keyed by the token's `sub`. In memory, per process: with N processes behind a load balancer a
- * principal gets at most N times the budget, which still bounds a bulk harvest.
+ * keyed by the token's `sub`. In memory: shared by the workers of one `samaran serve`; with N
+ * separate servers behind a load balancer a principal gets at most N times the budget, which
+ * still bounds a bulk harvest.
  */
 export class PersonalDataRateLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterMemory | RateLimiterCluster;
 
   constructor(readonly rate: RateLimit) {
-    this.limiter = new RateLimiterMemory({ points: rate.points, duration: rate.windowSeconds, keyPrefix: 'personal-data' });
+    const options = { points: rate.points, duration: rate.windowSeconds, keyPrefix: 'personal-data' };
+    // In a worker of `SAMARAN_WORKERS` the budget lives in the primary (RateLimiterClusterMaster),
+    // so a principal's calls count once whichever worker takes them.
+    this.limiter = cluster.isWorker ? new RateLimiterCluster({ ...options, timeoutMs: 5_000 }) : new RateLimiterMemory(options);
   }
 
   /** Takes one call from `sub`'s budget; resolves with the seconds to wait when it is spent, else 0. */

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config';
 
@@ -8,7 +9,8 @@ import type { Config } from '../config';
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
-    base: { service: 'samaran' },
+    // Under SAMARAN_WORKERS each worker's lines say which worker wrote them.
+    base: cluster.worker ? { service: 'samaran', worker: cluster.worker.id } : { service: 'samaran' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'variables', 'body', 'input', '*.variables', '*.input'],

@@ -8,6 +8,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevelopmentToken } from '../../src/auth/development-keys';
 import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/database/orm';
 import { Keyring, writeKeysFile } from '../../src/pseudonymization/keyring';
 import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput, type RegistrantFixture } from '../factories/registrant';
 import { DIALECT, errorCodes, findNeedles, personalValueNeedles, startTestServer, type TestServer } from './harness';
@@ -286,6 +287,59 @@ describe('operations: lifecycle of the built server process', () => {
       expect(server.lines.some((line) => line.includes('stopped: requests drained, database closed'))).toBe(true);
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+
+  it('runs SAMARAN_WORKERS worker processes on one port with one reveal budget and one chain, and stops them all on SIGTERM', async () => {
+    const workerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samaran-workers-'));
+    const env = { NODE_ENV: 'test', SAMARAN_DATA_DIR: workerDir, SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '20', SAMARAN_WORKERS: '2', SAMARAN_REVEAL_RATE: '6/1h', SAMARAN_LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' };
+    const server = spawnServe(env);
+    try {
+      const ready = await server.waitFor((line) => line.msg === 'ready');
+      await server.waitFor((line) => line.msg === 'all workers ready');
+      const url = String(ready.url);
+      const database = await openDatabase(loadConfig(env), { migrate: false });
+      const [subject] = (await database.fork().execute('select id from subject limit 1')) as Array<{ id: string }>;
+      await database.close();
+      const officer = await mintDevelopmentToken(loadConfig(env), { sub: 'officer-workers', roles: ['OFFICER'] });
+      // Twelve connections of their own, so both workers take some.
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          new Promise<string>((resolve, reject) => {
+            const body = JSON.stringify({ query: REVEAL, variables: { id: subject!.id } });
+            const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${officer}` } }, (res) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+              res.on('end', () => resolve(text));
+            });
+            request.on('error', reject);
+            request.end(body);
+          }),
+        ),
+      );
+      const codes = responses.map((text) => (JSON.parse(text) as { errors?: Array<{ extensions: { code: string } }> }).errors?.[0]?.extensions.code ?? 'OK');
+      expect(codes.filter((code) => code === 'OK')).toHaveLength(6);
+      expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(6);
+      // Connections one after another, each new: the primary deals them out in turn.
+      for (let i = 0; i < 6; i++) {
+        const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${officer}`, connection: 'close' }, body: JSON.stringify({ query: '{ me { sub } }' }) });
+        expect(await response.json()).toEqual({ data: { me: { sub: 'officer-workers' } } });
+      }
+      const workers = new Set(server.lines.map((line) => JSON.parse(line.startsWith('{') ? line : '{}') as Record<string, unknown>).filter((line) => line.msg === 'graphql request').map((line) => line.worker));
+      expect(workers, server.lines.filter((line) => line.includes('graphql request')).join('\n')).toEqual(new Set([1, 2]));
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toEqual({ code: 0, signal: null });
+      const verify = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'access-log', 'verify'], { env: { PATH: process.env.PATH ?? '', ...env } });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+        child.once('exit', (code) => resolve({ code, stdout }));
+      });
+      expect(verify.code).toBe(0);
+      expect(verify.stdout).toMatch(/^ok: 12 events/);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      fs.rmSync(workerDir, { recursive: true, force: true });
     }
   });
 
