@@ -104,7 +104,21 @@ export async function createSamaranServer(config: Config, options: ServerOptions
         const principal = await verifier.verify(token);
         observation.sub = principal.sub;
         const { requestId } = observation;
-        return { principal, requestId, em: database.fork(), services, rateLimiter, log: logger.child({ requestId, sub: principal.sub }) };
+        // The entity manager and the request's logger are made when first used: most requests need neither.
+        let em: RequestContext['em'] | undefined;
+        let log: RequestContext['log'] | undefined;
+        return {
+          principal,
+          requestId,
+          services,
+          rateLimiter,
+          get em() {
+            return (em ??= database.fork());
+          },
+          get log() {
+            return (log ??= logger.child({ requestId, sub: principal.sub }));
+          },
+        };
       },
     }),
   );

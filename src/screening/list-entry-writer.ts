@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { ClientBase } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { Database } from '../database/orm';
+import { knexClient } from '../database/sql-session';
 
 /**
  * Writing listed NIK tokens. Small chunks (the GraphQL path) go through the caller's transaction
@@ -38,15 +39,6 @@ export async function openBulkEntryWriter(database: Database, listVersionId: str
   return database.dialect === 'postgresql' ? PostgresCopyWriter.open(database, listVersionId) : SqliteBatchWriter.open(database, listVersionId);
 }
 
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<void>;
-}
-
-function knexClient(database: Database): KnexClient {
-  const connection = database.orm.em.getConnection() as unknown as { getKnex(): { client: KnexClient } };
-  return connection.getKnex().client;
-}
 
 /** COPY … FROM STDIN in text format: tokens are base64url plus a key id, so nothing needs escaping. */
 class PostgresCopyWriter implements BulkEntryWriter {
@@ -55,7 +47,7 @@ class PostgresCopyWriter implements BulkEntryWriter {
   private static readonly FLUSH_ROWS = 2_000;
 
   private constructor(
-    private readonly client: KnexClient,
+    private readonly client: ReturnType<typeof knexClient>,
     private readonly connection: ClientBase,
     private readonly stream: CopyStreamQuery,
     private readonly prefix: string,
@@ -144,7 +136,7 @@ class SqliteBatchWriter implements BulkEntryWriter {
   private readonly writeBatch: (tokens: string[]) => void;
 
   private constructor(
-    private readonly client: KnexClient,
+    private readonly client: ReturnType<typeof knexClient>,
     private readonly db: SqliteDatabase,
     private readonly listVersionId: string,
     private readonly previousCacheSize: unknown,
