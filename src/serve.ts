@@ -82,13 +82,12 @@ async function superviseWorkers(config: Config): Promise<void> {
     if (++listening === config.workers) logger.info({ workers: config.workers, startupMs: Date.now() - started }, 'all workers ready');
   });
   cluster.on('exit', (worker, code, signal) => {
-    if (code !== 0) failed = true;
     if (stopping) {
+      if (code !== 0) failed = true;
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'worker died: starting another');
-    failed = false;
     setTimeout(fork, 1_000).unref();
   });
   for (let i = 0; i < config.workers; i++) fork();

@@ -4,7 +4,7 @@ import { InputError, SamaranError } from '../errors';
 import { isUuid } from '../registration/registration.service';
 import type { Database } from '../database/orm';
 import { entityManagerSession, inReadSnapshot, type SqlSession } from '../database/sql-session';
-import { canonicalHash, ChainVerifier, eventHash, storedRowHash, GENESIS_HASH, type AccessEventContent, type AccessOutcome, type ChainedAccessEvent, type ChainVerdict } from './chain';
+import { CANONICAL_TAG, canonicalHash, ChainVerifier, eventHash, storedRowHash, GENESIS_HASH, type AccessEventContent, type AccessOutcome, type ChainedAccessEvent, type ChainVerdict } from './chain';
 
 /** What can be recorded. Names are stable: auditors filter on them. */
 export enum AccessAction {
@@ -71,13 +71,6 @@ export interface AccessLogPage {
 
 const VERIFY_BATCH = 10_000;
 
-/**
- * On SQLite, verification lets the database serialize each row's canonical content
- * (`canonicalContent`'s JSON array) into one string, so the verifier receives four values a row
- * instead of fifteen; it still computes every SHA-256 itself, and recomputes from the columns
- * whenever the two serializations could differ (the hash does not match).
- */
-const CANONICAL_SQLITE = "json_array('samaran-access-event-v1', seq, at, actor, roles, action, subject_ids, fields_requested, fields_returned, purpose, outcome, reason, request_id, reference, prev_hash)";
 export const MAX_ACCESS_LOG_PAGE = 500;
 
 interface EventRow {
@@ -99,20 +92,28 @@ interface EventRow {
 }
 
 const EVENT_COLUMNS = 'seq, at, actor, roles, action, subject_ids, fields_requested, fields_returned, purpose, outcome, reason, request_id, reference, prev_hash, hash';
+/**
+ * On SQLite, verification lets the database serialize each row's canonical content
+ * (`canonicalContent`'s JSON array: the tag, then every column but the hash) into one string, so
+ * the verifier receives four values a row instead of fifteen; it still computes every SHA-256
+ * itself, and recomputes from the columns whenever the two serializations could differ (the hash
+ * does not match).
+ */
+const CANONICAL_SQLITE = `json_array('${CANONICAL_TAG}', ${EVENT_COLUMNS.replace(/, hash$/, '')})`;
 const EVENT_PLACEHOLDERS = `(${EVENT_COLUMNS.split(', ').map(() => '?').join(', ')})`;
 /** Rows per multi-row insert: 15 parameters each, far below either database's limit. */
 const INSERT_EVENTS = 100;
 const INSERT_SUBJECT_ROWS = 400;
 
-/** An event's content as stored: lists as JSON-array text, subject ids without repeats. */
-function eventContent(record: AccessRecord, seq: number, at: string): AccessEventContent {
+/** An event's content as stored: lists as JSON-array text. */
+function eventContent(record: AccessRecord, subjectIds: readonly string[], seq: number, at: string): AccessEventContent {
   return {
     seq,
     at,
     actor: record.principal?.sub ?? 'anonymous',
     roles: JSON.stringify(record.principal?.roles ?? []),
     action: record.action,
-    subjectIds: JSON.stringify([...new Set(record.subjectIds ?? [])]),
+    subjectIds: JSON.stringify(subjectIds),
     fieldsRequested: JSON.stringify(record.fieldsRequested ?? []),
     fieldsReturned: JSON.stringify(record.fieldsReturned ?? []),
     purpose: record.purpose ?? null,
@@ -178,8 +179,9 @@ export class AccessLogService {
     let seq = Number(head.seq) - records.length;
     let prevHash = head.hash;
     const at = this.now().toISOString();
-    const events = records.map((record) => {
-      const content = eventContent(record, (seq += 1), at);
+    const subjectIds = records.map((record) => [...new Set(record.subjectIds ?? [])]);
+    const events = records.map((record, i) => {
+      const content = eventContent(record, subjectIds[i]!, (seq += 1), at);
       const event: ChainedAccessEvent = { ...content, prevHash, hash: eventHash(content, prevHash) };
       prevHash = event.hash;
       return event;
@@ -191,7 +193,7 @@ export class AccessLogService {
         chunk.flatMap((e) => [e.seq, e.at, e.actor, e.roles, e.action, e.subjectIds, e.fieldsRequested, e.fieldsReturned, e.purpose, e.outcome, e.reason, e.requestId, e.reference, e.prevHash, e.hash]),
       );
     }
-    const subjectRows = records.flatMap((record, i) => [...new Set(record.subjectIds ?? [])].map((id) => [id, events[i]!.seq] as const));
+    const subjectRows = subjectIds.flatMap((ids, i) => ids.map((id) => [id, events[i]!.seq] as const));
     for (let offset = 0; offset < subjectRows.length; offset += INSERT_SUBJECT_ROWS) {
       const chunk = subjectRows.slice(offset, offset + INSERT_SUBJECT_ROWS);
       await session.run(`insert into access_log_subject (subject_id, seq) values ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());

@@ -42,7 +42,8 @@ export interface ChainedAccessEvent extends AccessEventContent {
   hash: string;
 }
 
-const CANONICAL_TAG = 'samaran-access-event-v1';
+/** The first element of every canonical array: names the encoding version. */
+export const CANONICAL_TAG = 'samaran-access-event-v1';
 
 /** Canonical bytes: a JSON array in fixed order, so no key order or whitespace can change a hash. */
 export function canonicalContent(event: AccessEventContent, prevHash: string): string {
@@ -66,7 +67,7 @@ export function canonicalContent(event: AccessEventContent, prevHash: string): s
 }
 
 export function eventHash(event: AccessEventContent, prevHash: string): string {
-  return hash('sha256', canonicalContent(event, prevHash), 'hex');
+  return canonicalHash(canonicalContent(event, prevHash));
 }
 
 /**
@@ -75,7 +76,7 @@ export function eventHash(event: AccessEventContent, prevHash: string): string {
  * reference, prev_hash — the same bytes as `eventHash`, without building an event object.
  */
 export function storedRowHash(row: readonly unknown[]): string {
-  return hash('sha256', JSON.stringify([CANONICAL_TAG, Number(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[13]]), 'hex');
+  return canonicalHash(JSON.stringify([CANONICAL_TAG, Number(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[13]]));
 }
 
 /** SHA-256 (hex) of canonical content text, e.g. as the database serialized it for verification. */

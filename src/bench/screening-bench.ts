@@ -10,6 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../database/orm';
+import { knexClient } from '../database/sql-session';
 import { loadKeyring } from '../pseudonymization/key-loading';
 import { createServices, type Services } from '../services';
 import { Wave } from '../registration/wave.entity';
@@ -79,14 +80,9 @@ async function createScratchPostgres(adminUrl: string): Promise<{ url: string; d
   };
 }
 
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<void>;
-}
-
 /** Bulk rows into a table: COPY on PostgreSQL, prepared multi-row inserts in big transactions on SQLite. */
 async function bulkInsert(database: Database, table: string, columns: string[], rows: () => Iterable<unknown[]>): Promise<void> {
-  const client = (database.orm.em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
+  const client = knexClient(database);
   const connection = await client.acquireConnection();
   try {
     if (database.dialect === 'postgresql') {

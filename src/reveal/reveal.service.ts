@@ -1,14 +1,12 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { AccessAction, type AccessLogService, type AccessRecord } from '../access-log/access-log.service';
 import type { AccessLogGroupCommit } from '../access-log/group-commit';
-import type { SqlSession } from '../database/sql-session';
+import { entityManagerSession, type SqlSession } from '../database/sql-session';
 import type { Principal } from '../auth/principal';
 import { InputError, StateError } from '../errors';
-import { DataKey } from '../pseudonymization/data-key.entity';
 import type { PersonalDataSealer } from '../pseudonymization/personal-data-sealer';
 import type { PersonalFieldName } from '../pseudonymization/sealed-field';
 import type { Tokenizer } from '../pseudonymization/tokenizer';
-import { VaultEntry } from '../pseudonymization/vault-entry.entity';
 import { parseNik } from '../registration/nik';
 import { isUuid } from '../registration/registration.service';
 import { Subject } from '../subjects/subject.entity';
@@ -32,6 +30,14 @@ interface SealedSubjectRow {
   address_line: string | null;
   kek_id: string | null;
   wrapped_key: string | null;
+}
+
+/** One subject with its sealed fields; NOT_FOUND, SUBJECT_ERASED for an erased one. */
+async function readSealedSubject(session: SqlSession, subjectId: string): Promise<SealedSubjectRow> {
+  const [row] = await session.all<SealedSubjectRow>(SEALED_SUBJECT, [subjectId]);
+  if (!row) throw StateError.notFound('Subject');
+  if (row.state === SubjectState.ERASED) throw StateError.subjectErased();
+  return row;
 }
 
 /** The subject is RESTRICTED: `reveal` needs the legal-hold path, which the group commit does not take. */
@@ -77,23 +83,39 @@ export class RevealService {
       if (!isUuid(subjectId)) throw StateError.notFound('Subject');
       return stated;
     });
+    const audited = { ...attempt, purpose: statedPurpose };
     try {
       return await this.groupCommit.run(
-        (session) => this.readActiveSubject(session, access, subjectId, requested, statedPurpose),
-        (error) => ({ ...attempt, purpose: statedPurpose, outcome: 'DENIED', reason: error.code }),
+        async (session) => {
+          const row = await readSealedSubject(session, subjectId);
+          if (row.state === SubjectState.RESTRICTED) throw new NeedsLegalHold();
+          const { values, returned } = this.openRequested(subjectId, row, requested);
+          return { record: { ...audited, fieldsReturned: returned, outcome: 'ALLOWED' }, value: values };
+        },
+        (error) => ({ ...audited, outcome: 'DENIED', reason: error.code }),
       );
     } catch (error) {
-      if (error instanceof NeedsLegalHold) return this.revealRestricted(em, access, subjectId, requested, statedPurpose);
+      if (error instanceof NeedsLegalHold) return this.revealRestricted(em, audited, subjectId, requested);
       throw error;
     }
   }
 
-  /** The group-committed part of `reveal`: one read, the requested fields opened, the event to record. */
-  private async readActiveSubject(session: SqlSession, access: AccessContext, subjectId: string, requested: PersonalField[], purpose: string) {
-    const [row] = await session.all<SealedSubjectRow>(SEALED_SUBJECT, [subjectId]);
-    if (!row) throw StateError.notFound('Subject');
-    if (row.state === SubjectState.ERASED) throw StateError.subjectErased();
-    if (row.state === SubjectState.RESTRICTED) throw new NeedsLegalHold();
+  /** `reveal` of a subject found RESTRICTED: only under an active legal hold, in a transaction of its own. */
+  private async revealRestricted(em: EntityManager, audited: Omit<AccessRecord, 'outcome'>, subjectId: string, requested: PersonalField[]): Promise<RevealedFields> {
+    return this.accessLog.auditRefusals(em, audited, () =>
+      em.transactional(async (tx) => {
+        const row = await readSealedSubject(entityManagerSession(tx), subjectId);
+        const hold = row.state === SubjectState.RESTRICTED ? await findActiveLegalHold(tx, subjectId, this.now()) : null;
+        if (row.state === SubjectState.RESTRICTED && !hold) throw StateError.subjectRestricted();
+        const { values, returned } = this.openRequested(subjectId, row, requested);
+        await this.accessLog.append(tx, { ...audited, fieldsReturned: returned, outcome: 'ALLOWED', reference: hold ? `legal-hold:${hold.id}` : null });
+        return values;
+      }),
+    );
+  }
+
+  /** Unwraps the subject's data key and opens only the requested fields; SUBJECT_ERASED when the vault or key is gone. */
+  private openRequested(subjectId: string, row: SealedSubjectRow, requested: PersonalField[]): { values: RevealedFields; returned: PersonalField[] } {
     if (row.nik === null || row.kek_id === null || row.wrapped_key === null) throw StateError.subjectErased();
     const values = this.sealer.open(
       subjectId,
@@ -103,48 +125,7 @@ export class RevealService {
       },
       requested.map((field) => VAULT_FIELD[field]),
     );
-    const record: AccessRecord = {
-      principal: access.principal,
-      requestId: access.requestId,
-      action: AccessAction.REVEAL,
-      subjectIds: [subjectId],
-      fieldsRequested: requested,
-      fieldsReturned: requested.filter((field) => values[VAULT_FIELD[field]] != null),
-      purpose,
-      outcome: 'ALLOWED',
-    };
-    return { record, value: values };
-  }
-
-  /** `reveal` of a subject found RESTRICTED: only under an active legal hold, in a transaction of its own. */
-  private async revealRestricted(em: EntityManager, access: AccessContext, subjectId: string, requested: PersonalField[], purpose: string): Promise<RevealedFields> {
-    const attempt = { principal: access.principal, requestId: access.requestId, action: AccessAction.REVEAL, subjectIds: [subjectId], fieldsRequested: requested, purpose };
-    return this.accessLog.auditRefusals(em, attempt, () =>
-      em.transactional(async (tx) => {
-        const subject = await tx.findOne(Subject, { id: subjectId });
-        if (!subject) throw StateError.notFound('Subject');
-        if (subject.state === SubjectState.ERASED) throw StateError.subjectErased();
-        const hold = subject.state === SubjectState.RESTRICTED ? await findActiveLegalHold(tx, subjectId, this.now()) : null;
-        if (subject.state === SubjectState.RESTRICTED && !hold) throw StateError.subjectRestricted();
-        const [vault, dataKey] = await Promise.all([tx.findOne(VaultEntry, { subjectId }), tx.findOne(DataKey, { subjectId })]);
-        if (!vault || !dataKey) throw StateError.subjectErased();
-        const values = this.sealer.open(
-          subjectId,
-          {
-            dataKey: { kekId: dataKey.kekId, wrappedKey: dataKey.wrappedKey },
-            fields: { nik: vault.nik, fullName: vault.fullName, birthDate: vault.birthDate, email: vault.email, phone: vault.phone, addressLine: vault.addressLine },
-          },
-          requested.map((field) => VAULT_FIELD[field]),
-        );
-        await this.accessLog.append(tx, {
-          ...attempt,
-          fieldsReturned: requested.filter((field) => values[VAULT_FIELD[field]] != null),
-          outcome: 'ALLOWED',
-          reference: hold ? `legal-hold:${hold.id}` : null,
-        });
-        return values;
-      }),
-    );
+    return { values, returned: requested.filter((field) => values[VAULT_FIELD[field]] != null) };
   }
 
   /**
