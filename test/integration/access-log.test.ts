@@ -342,4 +342,13 @@ describe(`access log, lookup and reveal (${DIALECT})`, () => {
       await restore(rows);
     });
   });
+
+  it('after every reveal, lookup and refusal above, no personal value sent is in the database, the log lines or an error', async () => {
+    const needles = personalValueNeedles(people);
+    expect(findNeedles(await t.databaseBytes(), needles)).toEqual([]);
+    expect(findNeedles(t.logLines.join('\n'), needles)).toEqual([]);
+    const refused = await t.graphql(REVEAL, { subjectId: people[0]!.subjectId, fields: ['NIK'], purpose: people[0]!.nik }, officer);
+    expect(errorCodes(refused)[0]).toBe('BAD_USER_INPUT');
+    expect(findNeedles(refused.text, needles)).toEqual([]);
+  });
 });
