@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex';
+import { transactionSession, type SqlSession } from '../database/sql-session';
 import type { CellChange, CountChanges, SerializedChanges } from './count-changes';
 import { APPLICATION_DIMENSIONS, DIMENSION_COLUMN, PERSON_DIMENSIONS } from './dimensions';
 
@@ -45,12 +46,15 @@ export class CountStore {
   async write(em: EntityManager, changes: CountChanges): Promise<number | null> {
     if (changes.isEmpty) return null;
     const serialized = changes.serialize();
-    await em.execute('update count_version set version = version + 1 where id = 1', [], 'run');
-    const version = await this.version(em);
-    await upsert(em, 'count_cell', APPLICATION_COLUMNS, serialized.a);
-    await upsert(em, 'person_count_cell', PERSON_COLUMNS, serialized.p);
-    await em.execute('insert into count_journal (version, changes) values (?, ?)', [version, JSON.stringify(serialized)], 'run');
-    if (version % PRUNE_EVERY === 0) await em.execute('delete from count_journal where version <= ?', [version - JOURNAL_KEEP], 'run');
+    // On the transaction's driver connection: a bulk batch changes thousands of cells.
+    const session = await transactionSession(em);
+    const [row] = await session.all<{ version: number | string }>('update count_version set version = version + 1 where id = 1 returning version');
+    if (!row) throw new Error('count_version is missing; run the migrations');
+    const version = Number(row.version);
+    await upsert(session, 'count_cell', APPLICATION_COLUMNS, serialized.a);
+    await upsert(session, 'person_count_cell', PERSON_COLUMNS, serialized.p);
+    await session.run('insert into count_journal (version, changes) values (?, ?)', [version, JSON.stringify(serialized)]);
+    if (version % PRUNE_EVERY === 0) await session.run('delete from count_journal where version <= ?', [version - JOURNAL_KEEP]);
     return version;
   }
 
@@ -110,8 +114,9 @@ export class CountStore {
     await em.execute('delete from count_cell', [], 'run');
     await em.execute('delete from person_count_cell', [], 'run');
     await em.execute('delete from count_journal', [], 'run');
-    await upsert(em, 'count_cell', APPLICATION_COLUMNS, recounted.applications);
-    await upsert(em, 'person_count_cell', PERSON_COLUMNS, recounted.people);
+    const session = await transactionSession(em);
+    await upsert(session, 'count_cell', APPLICATION_COLUMNS, recounted.applications);
+    await upsert(session, 'person_count_cell', PERSON_COLUMNS, recounted.people);
     return version;
   }
 
@@ -123,17 +128,30 @@ export class CountStore {
   }
 }
 
-async function upsert(em: EntityManager, table: string, columns: string[], changes: CellChange[]): Promise<void> {
-  const placeholders = `(${columns.map(() => '?').join(', ')}, ?)`;
-  for (let offset = 0; offset < changes.length; offset += UPSERT_CHUNK) {
-    const chunk = changes.slice(offset, offset + UPSERT_CHUNK);
-    await em.execute(
-      `insert into ${table} (${columns.join(', ')}, count) values ${chunk.map(() => placeholders).join(', ')} ` +
-        `on conflict (${columns.join(', ')}) do update set count = ${table}.count + excluded.count`,
-      chunk.flatMap(([values, delta]) => [...values.map((v, i) => (columns[i] === 'wave_number' ? Number(v) : v)), delta]),
-      'run',
+/**
+ * Adds each change to its cell, creating missing cells. PostgreSQL: one statement over arrays
+ * (`unnest`), whatever the number of cells. SQLite: multi-row statements of UPSERT_CHUNK rows,
+ * then one row at a time for the rest, so only two statement texts are ever prepared.
+ */
+async function upsert(session: SqlSession, table: string, columns: string[], changes: CellChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const conflict = `on conflict (${columns.join(', ')}) do update set count = ${table}.count + excluded.count`;
+  const keyValue = (column: string, value: string) => (column === 'wave_number' ? Number(value) : value);
+  if (session.dialect === 'postgresql') {
+    const arrays = columns.map((column, i) => changes.map(([values]) => keyValue(column, values[i]!)));
+    const types = columns.map((c) => (c === 'wave_number' ? 'int[]' : 'text[]'));
+    await session.run(
+      `insert into ${table} (${columns.join(', ')}, count) select * from unnest(${types.map((t) => `?::${t}`).join(', ')}, ?::bigint[]) ${conflict}`,
+      [...arrays, changes.map(([, delta]) => delta)],
     );
+    return;
   }
+  const row = `(${columns.map(() => '?').join(', ')}, ?)`;
+  const statement = (rows: number) => `insert into ${table} (${columns.join(', ')}, count) values ${Array.from({ length: rows }, () => row).join(', ')} ${conflict}`;
+  const params = (chunk: CellChange[]) => chunk.flatMap(([values, delta]) => [...values.map((v, i) => keyValue(columns[i]!, v)), delta]);
+  let offset = 0;
+  for (; offset + UPSERT_CHUNK <= changes.length; offset += UPSERT_CHUNK) await session.run(statement(UPSERT_CHUNK), params(changes.slice(offset, offset + UPSERT_CHUNK)));
+  for (; offset < changes.length; offset++) await session.run(statement(1), params([changes[offset]!]));
 }
 
 async function cells(em: EntityManager, sql: string, columns: string[]): Promise<StoredCell[]> {

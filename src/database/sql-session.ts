@@ -39,6 +39,24 @@ export function entityManagerSession(em: EntityManager): SqlSession {
   };
 }
 
+/**
+ * A driver session on the connection of `em`'s open transaction (cached prepared statements, no
+ * ORM formatting): for statements that must commit with the ORM's writes but run in bulk.
+ * @throws Error when `em` has no open transaction.
+ */
+export async function transactionSession(em: EntityManager): Promise<SqlSession> {
+  const trx = em.getTransactionContext<{ client: KnexClient }>();
+  if (!trx) throw new Error('transactionSession: the entity manager has no open transaction');
+  // Inside a knex transaction the client hands out the transaction's own connection.
+  const connection = await trx.client.acquireConnection();
+  return connectionSession(em.getDriver() instanceof PostgreSqlDriver ? 'postgresql' : 'sqlite', connection);
+}
+
+/** A session on one driver connection (a better-sqlite3 handle or a pg client). */
+export function connectionSession(dialect: Dialect, connection: unknown): SqlSession {
+  return dialect === 'postgresql' ? postgresSession(connection as ClientBase) : sqliteSession(connection as SqliteDatabase);
+}
+
 interface KnexClient {
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<void>;
@@ -58,8 +76,7 @@ export async function withDriverSession<T>(database: Database, work: (session: S
   const client = knexClient(database);
   const connection = await client.acquireConnection();
   try {
-    const session = database.dialect === 'postgresql' ? postgresSession(connection as ClientBase) : sqliteSession(connection as SqliteDatabase);
-    return await work(session);
+    return await work(connectionSession(database.dialect, connection));
   } finally {
     await client.releaseConnection(connection);
   }

@@ -10,11 +10,13 @@ export class Application {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
-  @ManyToOne(() => Subject, { fieldName: 'subject_id' })
+  // No index of its own: application_subject_wave_unique leads with subject_id. (MikroORM would
+  // otherwise add one on SQLite, where it indexes every foreign key.)
+  @ManyToOne(() => Subject, { fieldName: 'subject_id', index: false })
   subject!: Subject;
 
   @Index({ name: 'application_wave_index' })
-  @ManyToOne(() => Wave, { fieldName: 'wave_number' })
+  @ManyToOne(() => Wave, { fieldName: 'wave_number', index: false })
   wave!: Wave;
 
   @Enum({ items: () => Outcome, type: 'string', length: 16, default: Outcome.PENDING })

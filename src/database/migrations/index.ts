@@ -9,6 +9,7 @@ import { Migration20261123130000Erasure as PostgresqlErasure } from './postgresq
 import { Migration20261123130000Erasure as SqliteErasure } from './sqlite/Migration20261123130000_erasure';
 import { Migration20261124090000Screening as PostgresqlScreening } from './postgresql/Migration20261124090000_screening';
 import { Migration20261124090000Screening as SqliteScreening } from './sqlite/Migration20261124090000_screening';
+import { Migration20261125090000ApplicationIndexes as SqliteApplicationIndexes } from './sqlite/Migration20261125090000_application_indexes';
 
 /**
  * One migration list per dialect: MikroORM has no single migration set for SQLite and
@@ -21,6 +22,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123120000_counts', class: SqliteCounts },
   { name: 'Migration20261123130000_erasure', class: SqliteErasure },
   { name: 'Migration20261124090000_screening', class: SqliteScreening },
+  { name: 'Migration20261125090000_application_indexes', class: SqliteApplicationIndexes },
 ];
 export const POSTGRESQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000001_foundation', class: PostgresqlFoundation },
