@@ -42,7 +42,8 @@ export class CountFilterInput {
   rejectionReason?: RejectionReason[] | null;
 }
 
-@ObjectType('CountCell', { description: 'One cell of a count table. A dimension field is null when the table is not grouped by it.' })
+// simpleResolvers: plain properties, no type-graphql wrapper per field (a table has thousands of cells).
+@ObjectType('CountCell', { simpleResolvers: true, description: 'One cell of a count table. A dimension field is null when the table is not grouped by it.' })
 export class CountCellType {
   @Field(() => Int, { nullable: true })
   wave!: number | null;
@@ -75,7 +76,10 @@ export class CountCellType {
   suppressed!: boolean;
 }
 
+const VIEWS = new WeakMap<CountTableResult, CountTableType>();
+
 @ObjectType('CountTable', {
+  simpleResolvers: true,
   description:
     'A count table. Cells with count 0 are omitted. Without exact, disclosure control applies: cells below the threshold are suppressed, and ' +
     'further cells so that no suppressed value can be recovered by subtraction from the line totals.',
@@ -99,7 +103,17 @@ export class CountTableType {
   @Field(() => Boolean, { description: 'True when the counts are exact (no disclosure control: auditors only, logged).' })
   exact!: boolean;
 
+  /**
+   * The GraphQL view of a count table. Memoized per result: the service caches results per data
+   * version, and execution only reads these objects, so a repeated query reuses its cells.
+   */
   static from(result: CountTableResult): CountTableType {
+    let view = VIEWS.get(result);
+    if (!view) VIEWS.set(result, (view = CountTableType.build(result)));
+    return view;
+  }
+
+  private static build(result: CountTableResult): CountTableType {
     const cells = result.cells.map((cell) => {
       const out: CountCellType = Object.assign(new CountCellType(), {
         wave: null,

@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { mintDevelopmentToken } from '../auth/development-keys';
+import { developmentJwksFile, ensureDevelopmentSigningKey, mintDevelopmentToken } from '../auth/development-keys';
 import { loadConfig, type Config } from '../config';
+import { Keyring, writeKeysFile } from '../pseudonymization';
 
 /** Shared tooling for `npm run bench`: fresh databases, a server in a child process, timing. */
 
@@ -20,10 +21,28 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database: a new PostgreSQL database next to PG_ADMIN_URL, or a new SQLite data dir. */
+/**
+ * A fresh, empty database: a new PostgreSQL database next to PG_ADMIN_URL, or a new SQLite data
+ * dir. `env` configures the server as production runs it (NODE_ENV=production: graphql-js and
+ * express drop their development checks), with a JWKS and keys file made here; `config` is the
+ * development view of the same data dir, for loading data and minting the bench's tokens.
+ */
 export async function freshDatabase(dialect: 'sqlite' | 'postgresql', extraEnv: Record<string, string> = {}): Promise<BenchDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samaran-bench-'));
-  const env: Record<string, string> = { NODE_ENV: 'development', SAMARAN_DATA_DIR: dataDir, SAMARAN_DEMO: 'off', SAMARAN_LOG_LEVEL: 'warn', ...extraEnv };
+  const development = loadConfig({ NODE_ENV: 'development', SAMARAN_DATA_DIR: dataDir });
+  await ensureDevelopmentSigningKey(development);
+  writeKeysFile(development.keysFile, Keyring.generate());
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    SAMARAN_DATA_DIR: dataDir,
+    SAMARAN_JWKS_FILE: developmentJwksFile(development),
+    SAMARAN_JWT_ISSUER: development.jwtIssuer,
+    SAMARAN_JWT_AUDIENCE: development.jwtAudience,
+    SAMARAN_KEYS_FILE: development.keysFile,
+    SAMARAN_DEMO: 'off',
+    SAMARAN_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
   let dropDatabase = async () => undefined as void;
   if (dialect === 'postgresql') {
     const name = `samaran_bench_${randomBytes(5).toString('hex')}`;
@@ -43,7 +62,7 @@ export async function freshDatabase(dialect: 'sqlite' | 'postgresql', extraEnv: 
   }
   return {
     env,
-    config: loadConfig(env),
+    config: loadConfig({ ...env, NODE_ENV: 'development' }),
     async drop() {
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
