@@ -11,6 +11,7 @@ import { createFormatError, sentValueScrubber } from './api/error-masking';
 import { PersonalDataRateLimiter } from './api/personal-data-guard';
 import { costLimitPlugin, LIMIT_VALIDATION_RULES, QUERY_LIMITS } from './api/query-limits';
 import { buildSamaranSchema } from './api/schema';
+import { compiledExecution } from './api/compiled-execution';
 import { bearerToken, TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import type { RequestContext } from './context';
@@ -68,7 +69,8 @@ export async function createSamaranServer(config: Config, options: ServerOptions
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSamaranSchema(),
+    // The schema, executed with graphql-jit once an operation repeats (see compiled-execution.ts).
+    gateway: compiledExecution(buildSamaranSchema()),
     introspection: config.introspection,
     // Never a stack trace in a response, in any environment: unexpected errors are masked and logged.
     includeStacktraceInErrorResponses: false,
