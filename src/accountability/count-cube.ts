@@ -41,14 +41,76 @@ class Codebook {
 
 /** Largest group-key space summed into a flat array rather than a Map. */
 const DENSE_LIMIT = 1 << 20;
+/** Largest rollup kept: slots (combinations of codes) of the dimensions it keeps. */
+const ROLLUP_SLOTS = 1 << 16;
+/** Rollups kept per table, least recently used dropped first. */
+const MAX_ROLLUPS = 32;
+
+/** Cells as columns: per dimension of the source, a typed array of codes, and one of counts. */
+interface Columns {
+  /** Indexes (into the table's dimensions) of the columns present, ascending. */
+  readonly dims: readonly number[];
+  /** Parallel to `dims`. */
+  readonly columns: readonly Uint16Array[];
+  readonly counts: Float64Array;
+  readonly rows: number;
+}
+
+/**
+ * The table summed over the dimensions it leaves out, kept densely: one slot per combination of
+ * the kept dimensions' codes, in mixed radix. Built by one pass over the table, then kept in step
+ * with every change, so a query that only groups and filters by kept dimensions sums a few hundred
+ * slots instead of every finest-grain cell.
+ */
+class Rollup implements Columns {
+  readonly columns: Uint16Array[];
+  readonly counts: Float64Array;
+  readonly rows: number;
+  private readonly strides: number[] = [];
+
+  /** `sizes[i]` is the number of codes of dimension `dims[i]` when built; a later code invalidates the rollup. */
+  constructor(
+    readonly dims: readonly number[],
+    readonly sizes: readonly number[],
+  ) {
+    let slots = 1;
+    for (const size of sizes) {
+      this.strides.push(slots);
+      slots *= size;
+    }
+    this.rows = slots;
+    this.counts = new Float64Array(slots);
+    this.columns = sizes.map((size, i) => {
+      const column = new Uint16Array(slots);
+      const stride = this.strides[i]!;
+      for (let slot = 0; slot < slots; slot++) column[slot] = Math.floor(slot / stride) % size;
+      return column;
+    });
+  }
+
+  /** Adds `delta` for a cell given by its codes on every table dimension; false when a code is new to this rollup. */
+  add(codes: (d: number) => number, delta: number): boolean {
+    let slot = 0;
+    for (let i = 0; i < this.dims.length; i++) {
+      const code = codes(this.dims[i]!);
+      if (code >= this.sizes[i]!) return false;
+      slot += code * this.strides[i]!;
+    }
+    this.counts[slot] += delta;
+    return true;
+  }
+}
 
 /**
  * One cell table held in memory, column-wise: a typed array of codes per dimension and one of
- * counts. Summing 10^6 cells for any grouping is a single pass over typed arrays.
+ * counts. Summing 10^6 cells for any grouping is a single pass over typed arrays; a query that
+ * groups and filters by a few dimensions sums a small rollup of them instead (see Rollup).
  */
 export class CellTable {
   private readonly codebooks: Codebook[];
   private readonly rowOf = new Map<string, number>();
+  /** Keyed by the kept dimension indexes joined with ','; Map order is least recently used first. */
+  private readonly rollups = new Map<string, Rollup>();
   private columns: Uint16Array[];
   private counts: Float64Array;
   private rows = 0;
@@ -74,6 +136,10 @@ export class CellTable {
       this.rowOf.set(key, row);
     }
     this.counts[row] += delta;
+    if (this.rollups.size === 0) return;
+    const at = row;
+    const codes = (d: number) => this.columns[d]![at]!;
+    for (const [name, rollup] of this.rollups) if (!rollup.add(codes, delta)) this.rollups.delete(name);
   }
 
   /**
@@ -81,8 +147,38 @@ export class CellTable {
    * dimensions). Groups with a zero sum are left out.
    */
   sum(groupBy: readonly Dimension[], filter: CellFilter): GroupedCount[] {
-    const groupColumns = groupBy.map((d) => this.column(d));
-    const groupBooks = groupBy.map((d) => this.codebooks[this.dimensions.indexOf(d)]!);
+    const used = new Set<number>();
+    for (const d of groupBy) used.add(this.indexOf(d));
+    for (const d of filter.keys()) if (this.dimensions.includes(d)) used.add(this.indexOf(d));
+    const rollup = used.size < this.dimensions.length ? this.rollup([...used].sort((a, b) => a - b)) : null;
+    return this.scan(rollup ?? { dims: this.dimensions.map((_, i) => i), columns: this.columns, counts: this.counts, rows: this.rows }, groupBy, filter);
+  }
+
+  /** The rollup keeping `dims`, built on first use; null when it would hold more than ROLLUP_SLOTS slots. */
+  private rollup(dims: number[]): Rollup | null {
+    const name = dims.join(',');
+    const kept = this.rollups.get(name);
+    if (kept) {
+      this.rollups.delete(name);
+      this.rollups.set(name, kept);
+      return kept;
+    }
+    const sizes = dims.map((d) => Math.max(this.codebooks[d]!.size, 1));
+    if (sizes.reduce((a, b) => a * b, 1) > ROLLUP_SLOTS) return null;
+    const rollup = new Rollup(dims, sizes);
+    for (let row = 0; row < this.rows; row++) {
+      const count = this.counts[row]!;
+      if (count !== 0) rollup.add((d) => this.columns[d]![row]!, count);
+    }
+    if (this.rollups.size >= MAX_ROLLUPS) this.rollups.delete(this.rollups.keys().next().value!);
+    this.rollups.set(name, rollup);
+    return rollup;
+  }
+
+  private scan(source: Columns, groupBy: readonly Dimension[], filter: CellFilter): GroupedCount[] {
+    const columnOf = (dimension: Dimension) => source.columns[source.dims.indexOf(this.indexOf(dimension))]!;
+    const groupColumns = groupBy.map(columnOf);
+    const groupBooks = groupBy.map((d) => this.codebooks[this.indexOf(d)]!);
     const strides: number[] = [];
     let space = 1;
     for (const book of groupBooks) {
@@ -92,9 +188,8 @@ export class CellTable {
     const filterColumns: Uint16Array[] = [];
     const allowed: Uint8Array[] = [];
     for (const [dimension, values] of filter) {
-      const index = this.dimensions.indexOf(dimension);
-      if (index < 0) continue;
-      const book = this.codebooks[index]!;
+      if (!this.dimensions.includes(dimension)) continue;
+      const book = this.codebooks[this.indexOf(dimension)]!;
       const mask = new Uint8Array(Math.max(book.size, 1));
       let any = false;
       for (const value of values) {
@@ -105,16 +200,16 @@ export class CellTable {
         }
       }
       if (!any) return [];
-      filterColumns.push(this.columns[index]!);
+      filterColumns.push(columnOf(dimension));
       allowed.push(mask);
     }
 
     const dense = space <= DENSE_LIMIT ? new Float64Array(space) : null;
     const sparse = dense ? null : new Map<number, number>();
-    const counts = this.counts;
+    const counts = source.counts;
     const nFilters = filterColumns.length;
     const nGroups = groupColumns.length;
-    rows: for (let row = 0; row < this.rows; row++) {
+    rows: for (let row = 0; row < source.rows; row++) {
       const count = counts[row]!;
       if (count === 0) continue;
       for (let f = 0; f < nFilters; f++) if (allowed[f]![filterColumns[f]![row]!] === 0) continue rows;
@@ -137,10 +232,10 @@ export class CellTable {
     return out;
   }
 
-  private column(dimension: Dimension): Uint16Array {
+  private indexOf(dimension: Dimension): number {
     const index = this.dimensions.indexOf(dimension);
     if (index < 0) throw new Error(`CellTable: no dimension ${dimension}`);
-    return this.columns[index]!;
+    return index;
   }
 
   private grow(): void {
