@@ -10,7 +10,7 @@ import { Metrics } from './observability/metrics';
 import { PersonalDataSealer } from './pseudonymization/personal-data-sealer';
 import type { Keyring } from './pseudonymization/keyring';
 import { Tokenizer } from './pseudonymization/tokenizer';
-import { RevealService } from './reveal/reveal.service';
+import { loadSealedSubjects, RevealService } from './reveal/reveal.service';
 import { AccessLogGroupCommit } from './access-log/group-commit';
 import { RegistrationService } from './registration/registration.service';
 import { WaveService } from './registration/wave.service';
@@ -73,7 +73,7 @@ export function createServices(
     accessLog,
     counts,
     accountability: new AccountabilityService(database, counts, config.suppressionK, (cells) => metrics.recordSuppressedCells(cells)),
-    reveal: new RevealService(tokenizer, sealer, accessLog, new AccessLogGroupCommit(database, accessLog), now),
+    reveal: new RevealService(tokenizer, sealer, accessLog, new AccessLogGroupCommit(database, accessLog, loadSealedSubjects), now),
     erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),
     legalHolds: new LegalHoldService(accessLog, config.legalHoldDays, now),
     agreements,

@@ -3,11 +3,22 @@ import { inDriverTransaction, type SqlSession } from '../database/sql-session';
 import { SamaranError } from '../errors';
 import type { AccessLogService, AccessRecord } from './access-log.service';
 
-/** One audited read: reads what it needs on the shared session and says what to record. */
-export type AuditedRead<T> = (session: SqlSession) => Promise<{ record: AccessRecord; value: T }>;
+/**
+ * Loads, in one statement on the shared transaction, what the reads of a batch need: one value
+ * per key found (keys not found are simply absent from the map).
+ */
+export type BatchLoad<K, R> = (session: SqlSession, keys: readonly K[]) => Promise<Map<K, R>>;
 
-interface Unit {
-  read: AuditedRead<unknown>;
+/**
+ * One audited read, given what the batch loaded for its key (undefined when nothing was found):
+ * says what to record and what to return. Synchronous — everything slow happened in the load. A
+ * SamaranError it throws is a refusal.
+ */
+export type AuditedRead<R, T> = (loaded: R | undefined) => { record: AccessRecord; value: T };
+
+interface Unit<K, R> {
+  key: K;
+  read: AuditedRead<R, unknown>;
   refusal: (error: SamaranError) => AccessRecord;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -17,55 +28,64 @@ interface Unit {
 const MAX_BATCH = 64;
 
 /**
- * Group commit for audited reads. Reads that arrive while a transaction is committing wait and
- * then share the next one: each runs its read in that transaction, all their events are appended
- * to the chain with one lock of the head row, and the transaction commits once — one lock, one
- * WAL flush, for many reads. Nothing is returned before the commit, so every value that leaves
- * still left with its event written in the same transaction (fail-closed); when the transaction
- * fails, every unit in it fails and no value leaves.
+ * Group commit for audited reads of one kind. Reads that arrive while a transaction is committing
+ * wait and then share the next one: their keys are loaded with one statement in that transaction,
+ * each read is answered from what was loaded, all their events are appended to the chain with one
+ * lock of the head row, and the transaction commits once — one load, one lock, one WAL flush, for
+ * many reads. Nothing is returned before the commit, so every value that leaves still left with its
+ * event written in the same transaction (fail-closed); when the transaction fails, every unit in it
+ * fails and no value leaves.
  *
- * Runs on a driver connection past the ORM: a caller must not hold an ORM transaction on SQLite
- * (there is one connection) while it waits here.
+ * On PostgreSQL two batches may be in flight: the next one loads while the previous one holds the
+ * head lock and commits; the head lock orders their appends. On SQLite (one connection) one at a
+ * time. Runs on driver connections past the ORM: a caller must not hold an ORM transaction on
+ * SQLite while it waits here.
  */
-export class AccessLogGroupCommit {
-  private readonly queue: Unit[] = [];
-  private draining = false;
+export class AccessLogGroupCommit<K, R> {
+  private readonly queue: Array<Unit<K, R>> = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly database: Database,
     private readonly accessLog: AccessLogService,
-  ) {}
+    private readonly load: BatchLoad<K, R>,
+  ) {
+    this.maxInFlight = database.dialect === 'postgresql' ? 2 : 1;
+  }
 
   /**
-   * Runs `read` in the next shared transaction and resolves with its value once that commits with
-   * its event. A SamaranError thrown by `read` (a refusal: not found, erased, …) is recorded as
-   * `refusal(error)` in the same transaction and rethrown; any other error fails the unit without
-   * an event.
+   * Runs `read` for `key` in the next shared transaction and resolves with its value once that
+   * commits with its event. A SamaranError thrown by `read` (a refusal: not found, erased, …) is
+   * recorded as `refusal(error)` in the same transaction and rethrown; any other error fails the
+   * unit without an event.
    */
-  run<T>(read: AuditedRead<T>, refusal: (error: SamaranError) => AccessRecord): Promise<T> {
+  run<T>(key: K, read: AuditedRead<R, T>, refusal: (error: SamaranError) => AccessRecord): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ read, refusal, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      this.queue.push({ key, read, refusal, resolve: resolve as (value: unknown) => void, reject });
+      this.drain();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) await this.commit(this.queue.splice(0, MAX_BATCH));
-    } finally {
-      this.draining = false;
+  private drain(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      this.inFlight += 1;
+      void this.commit(this.queue.splice(0, MAX_BATCH)).finally(() => {
+        this.inFlight -= 1;
+        this.drain();
+      });
     }
   }
 
-  private async commit(batch: Unit[]): Promise<void> {
+  private async commit(batch: Array<Unit<K, R>>): Promise<void> {
     const settled: Array<{ value: unknown } | { error: unknown }> = [];
     try {
       await inDriverTransaction(this.database, async (session) => {
+        const loaded = await this.load(session, [...new Set(batch.map((unit) => unit.key))]);
         const records: AccessRecord[] = [];
         for (const unit of batch) {
           try {
-            const { record, value } = await unit.read(session);
+            const { record, value } = unit.read(loaded.get(unit.key));
             records.push(record);
             settled.push({ value });
           } catch (error) {

@@ -15,12 +15,13 @@ import { findActiveLegalHold } from '../erasure/legal-hold.service';
 import { VAULT_FIELD, type PersonalField } from './personal-field';
 import { assertValidPurpose } from './purpose';
 
-/** A subject with its sealed fields and wrapped data key, in one read (nulls once erased). */
-const SEALED_SUBJECT =
-  'select s.state, v.nik, v.full_name, v.birth_date, v.email, v.phone, v.address_line, k.kek_id, k.wrapped_key ' +
-  'from subject s left join vault_entry v on v.subject_id = s.id left join data_key k on k.subject_id = s.id where s.id = ?';
+/** Subjects with their sealed fields and wrapped data keys, in one read (nulls once erased). */
+const SEALED_SUBJECTS =
+  'select s.id, s.state, v.nik, v.full_name, v.birth_date, v.email, v.phone, v.address_line, k.kek_id, k.wrapped_key ' +
+  'from subject s left join vault_entry v on v.subject_id = s.id left join data_key k on k.subject_id = s.id where s.id in ';
 
 interface SealedSubjectRow {
+  id: string;
   state: SubjectState;
   nik: string | null;
   full_name: string | null;
@@ -32,9 +33,15 @@ interface SealedSubjectRow {
   wrapped_key: string | null;
 }
 
-/** One subject with its sealed fields; NOT_FOUND, SUBJECT_ERASED for an erased one. */
-async function readSealedSubject(session: SqlSession, subjectId: string): Promise<SealedSubjectRow> {
-  const [row] = await session.all<SealedSubjectRow>(SEALED_SUBJECT, [subjectId]);
+/** The sealed subjects among `subjectIds` (lower-case UUIDs), by id, in one statement. */
+export async function loadSealedSubjects(session: SqlSession, subjectIds: readonly string[]): Promise<Map<string, SealedSubjectRow>> {
+  if (subjectIds.length === 0) return new Map();
+  const rows = await session.all<SealedSubjectRow>(`${SEALED_SUBJECTS}(${subjectIds.map(() => '?').join(', ')})`, subjectIds);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** One loaded subject; NOT_FOUND when absent, SUBJECT_ERASED for an erased one. */
+function presentSubject(row: SealedSubjectRow | undefined): SealedSubjectRow {
   if (!row) throw StateError.notFound('Subject');
   if (row.state === SubjectState.ERASED) throw StateError.subjectErased();
   return row;
@@ -60,7 +67,7 @@ export class RevealService {
     private readonly tokenizer: Tokenizer,
     private readonly sealer: PersonalDataSealer,
     private readonly accessLog: AccessLogService,
-    private readonly groupCommit: AccessLogGroupCommit,
+    private readonly groupCommit: AccessLogGroupCommit<string, SealedSubjectRow>,
     private readonly now: () => Date,
   ) {}
 
@@ -74,7 +81,9 @@ export class RevealService {
    * The common case — an active subject — is group-committed: its read, its decryption and its
    * event share one transaction with other reveals arriving meanwhile (see AccessLogGroupCommit).
    */
-  async reveal(em: EntityManager, access: AccessContext, subjectId: string, fields: readonly PersonalField[], purpose: string): Promise<RevealedFields> {
+  async reveal(em: EntityManager, access: AccessContext, givenId: string, fields: readonly PersonalField[], purpose: string): Promise<RevealedFields> {
+    // UUIDs are case-insensitive; stored, sealed and logged in lower case.
+    const subjectId = givenId.toLowerCase();
     const requested = [...new Set(fields)];
     const attempt = { principal: access.principal, requestId: access.requestId, action: AccessAction.REVEAL, subjectIds: isUuid(subjectId) ? [subjectId] : [], fieldsRequested: requested, purpose };
     const statedPurpose = await this.accessLog.auditRefusals(em, attempt, async () => {
@@ -86,8 +95,9 @@ export class RevealService {
     const audited = { ...attempt, purpose: statedPurpose };
     try {
       return await this.groupCommit.run(
-        async (session) => {
-          const row = await readSealedSubject(session, subjectId);
+        subjectId,
+        (loaded) => {
+          const row = presentSubject(loaded);
           if (row.state === SubjectState.RESTRICTED) throw new NeedsLegalHold();
           const { values, returned } = this.openRequested(subjectId, row, requested);
           return { record: { ...audited, fieldsReturned: returned, outcome: 'ALLOWED' }, value: values };
@@ -104,7 +114,7 @@ export class RevealService {
   private async revealRestricted(em: EntityManager, audited: Omit<AccessRecord, 'outcome'>, subjectId: string, requested: PersonalField[]): Promise<RevealedFields> {
     return this.accessLog.auditRefusals(em, audited, () =>
       em.transactional(async (tx) => {
-        const row = await readSealedSubject(entityManagerSession(tx), subjectId);
+        const row = presentSubject((await loadSealedSubjects(entityManagerSession(tx), [subjectId])).get(subjectId));
         const hold = row.state === SubjectState.RESTRICTED ? await findActiveLegalHold(tx, subjectId, this.now()) : null;
         if (row.state === SubjectState.RESTRICTED && !hold) throw StateError.subjectRestricted();
         const { values, returned } = this.openRequested(subjectId, row, requested);

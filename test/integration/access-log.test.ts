@@ -236,6 +236,16 @@ describe(`access log, lookup and reveal (${DIALECT})`, () => {
     expect((await t.graphql(VERIFY, {}, auditor)).body.data).toMatchObject({ verifyAccessLog: { ok: true } });
   });
 
+  it('reveals a subject named in upper case, and logs it under the stored (lower-case) id so auditors find it', async () => {
+    const person = people[0]!;
+    const shouting = await t.token(['OFFICER'], 'officer-upper-case');
+    const response = await t.graphql<{ reveal: { fullName: string } }>(REVEAL, { subjectId: person.subjectId.toUpperCase(), fields: ['FULL_NAME'], purpose: 'Upper-case id review' }, shouting);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data?.reveal.fullName).toBe(person.fullName);
+    const logged = (await events({ subjectId: person.subjectId }, 500)).filter((e) => e.purpose === 'Upper-case id review');
+    expect(logged.map((e) => [e.outcome, e.subjectIds])).toEqual([['ALLOWED', [person.subjectId]]]);
+  });
+
   it('verifies while reveals are being appended, without taking the new events for tampering', async () => {
     const busy = await t.token(['OFFICER'], 'officer-during-verify');
     const reveals = Array.from({ length: 40 }, (_, i) => t.graphql(REVEAL, { subjectId: people[i % 3]!.subjectId, fields: ['FULL_NAME'], purpose: `During verify ${i}` }, busy));
