@@ -186,19 +186,31 @@ export class AccessLogService {
       prevHash = event.hash;
       return event;
     });
-    for (let offset = 0; offset < events.length; offset += INSERT_EVENTS) {
-      const chunk = events.slice(offset, offset + INSERT_EVENTS);
-      await session.run(
-        `insert into access_log (${EVENT_COLUMNS}) values ${chunk.map(() => EVENT_PLACEHOLDERS).join(', ')}`,
-        chunk.flatMap((e) => [e.seq, e.at, e.actor, e.roles, e.action, e.subjectIds, e.fieldsRequested, e.fieldsReturned, e.purpose, e.outcome, e.reason, e.requestId, e.reference, e.prevHash, e.hash]),
-      );
-    }
     const subjectRows = subjectIds.flatMap((ids, i) => ids.map((id) => [id, events[i]!.seq] as const));
-    for (let offset = 0; offset < subjectRows.length; offset += INSERT_SUBJECT_ROWS) {
-      const chunk = subjectRows.slice(offset, offset + INSERT_SUBJECT_ROWS);
-      await session.run(`insert into access_log_subject (subject_id, seq) values ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
+    const insertEvents = (chunk: readonly ChainedAccessEvent[]) => ({
+      sql: `insert into access_log (${EVENT_COLUMNS}) values ${chunk.map(() => EVENT_PLACEHOLDERS).join(', ')}`,
+      params: chunk.flatMap((e) => [e.seq, e.at, e.actor, e.roles, e.action, e.subjectIds, e.fieldsRequested, e.fieldsReturned, e.purpose, e.outcome, e.reason, e.requestId, e.reference, e.prevHash, e.hash]),
+    });
+    const insertSubjects = (chunk: ReadonlyArray<readonly [string, number]>) => ({
+      sql: `insert into access_log_subject (subject_id, seq) values ${chunk.map(() => '(?, ?)').join(', ')}`,
+      params: chunk.flat(),
+    });
+    if (session.dialect === 'postgresql' && events.length <= INSERT_EVENTS && subjectRows.length <= INSERT_SUBJECT_ROWS) {
+      // One round trip for the usual stretch (a group commit's batch): the inserts as
+      // data-modifying CTEs of the head update, all in the one statement.
+      const parts = [insertEvents(events), ...(subjectRows.length > 0 ? [insertSubjects(subjectRows)] : [])];
+      await session.run(`with ${parts.map((part, i) => `w${i} as (${part.sql})`).join(', ')} update access_log_head set hash = ? where id = 1`, [...parts.flatMap((part) => part.params), prevHash]);
+    } else {
+      for (let offset = 0; offset < events.length; offset += INSERT_EVENTS) {
+        const { sql, params } = insertEvents(events.slice(offset, offset + INSERT_EVENTS));
+        await session.run(sql, params);
+      }
+      for (let offset = 0; offset < subjectRows.length; offset += INSERT_SUBJECT_ROWS) {
+        const { sql, params } = insertSubjects(subjectRows.slice(offset, offset + INSERT_SUBJECT_ROWS));
+        await session.run(sql, params);
+      }
+      await session.run('update access_log_head set hash = ? where id = 1', [prevHash]);
     }
-    await session.run('update access_log_head set hash = ? where id = 1', [prevHash]);
     this.observeAppend(Number(process.hrtime.bigint() - started) / 1e9);
     return events;
   }
