@@ -4,11 +4,13 @@ import {
   GraphQLError,
   isLeafType,
   Kind,
+  type ASTNode,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
+  visit,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { LimitError } from '../errors';
@@ -54,7 +56,7 @@ type Cost = (args: Record<string, unknown>, childComplexity: number) => number;
  * read with an access-log append 5–10; a personal-data operation (HMAC under every token key or a
  * decryption, and an audited append) 100; verifying the whole chain 1,000.
  */
-const FIELD_COSTS: Readonly<Record<string, Cost>> = {
+export const FIELD_COSTS: Readonly<Record<string, Cost>> = {
   'Query.subjects': (args, child) => 10 + pageSize(args) * (1 + child),
   'Query.subject': (_args, child) => 5 + child,
   'Query.findSubjectByNik': (_args, child) => 100 + child,
@@ -83,6 +85,13 @@ const FIELD_COSTS: Readonly<Record<string, Cost>> = {
   'Mutation.commitScreeningList': (_args, child) => 100 + child,
   'Mutation.runScreening': (_args, child) => 1_000 + child,
 };
+
+/**
+ * Names of the fields whose cost above reads their arguments (page sizes, list lengths). Every other
+ * cost ignores arguments, so an operation whose variables reach none of these fields' arguments —
+ * nor a directive (@skip/@include) — costs the same under any variables and is costed once.
+ */
+export const ARGUMENT_COSTED_FIELDS: ReadonlySet<string> = new Set(['subjects', 'accessLog', 'erasureRequests', 'submitScreeningList', 'appendScreeningList']);
 
 function listLength(args: Record<string, unknown>): number {
   const input = args.input as { niks?: unknown } | undefined;
@@ -172,25 +181,57 @@ export function isTokenLimitMessage(message: string): boolean {
   return /Document contains more tha[nt] \d+ tokens/.test(message);
 }
 
+/** Whether some variable of the document reaches a directive or the arguments of an ARGUMENT_COSTED_FIELDS field. */
+export function variablesCanChangeCost(document: DocumentNode): boolean {
+  let sensitive = false;
+  visit(document, {
+    Variable(_node, _key, parent, _path, ancestors) {
+      // graphql-js passes the direct parent apart from the ancestors above it.
+      const nodes = [...ancestors, parent].filter((node): node is ASTNode => node !== undefined && !Array.isArray(node) && 'kind' in (node as object));
+      if (nodes.some((node) => node.kind === Kind.DIRECTIVE)) sensitive = true;
+      const argumentAt = nodes.findLastIndex((node) => node.kind === Kind.ARGUMENT);
+      const field = nodes[argumentAt - 1];
+      if (argumentAt > 0 && field?.kind === Kind.FIELD && ARGUMENT_COSTED_FIELDS.has(field.name.value)) sensitive = true;
+    },
+  });
+  return sensitive;
+}
+
+/** An operation's cost, or 'too-many-nodes' when costing it walked past QUERY_LIMITS.maxNodes. */
+type Costing = number | 'too-many-nodes';
+
 /**
  * Apollo plugin: costs the operation about to run (with its variables) and refuses it before
  * execution when it exceeds `maxCost`. Variable errors are left to execution, which reports them
- * with their own codes.
+ * with their own codes. Apollo hands the same parsed document to every request that sends the same
+ * text, so the cost of an operation that no variable can change is kept per document and operation
+ * (a reveal or a count table would otherwise walk the schema's types on every request).
  */
 export function costLimitPlugin(maxCost = QUERY_LIMITS.maxCost): ApolloServerPlugin {
+  const fixedCosts = new WeakMap<DocumentNode, Map<string, Costing>>();
+  const costing = (schema: Parameters<typeof operationCost>[0], document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): Costing | undefined => {
+    try {
+      return operationCost(schema, document, variables, operationName);
+    } catch (error) {
+      if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) return 'too-many-nodes';
+      return undefined;
+    }
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          let cost: number;
-          try {
-            cost = operationCost(schema, document, request.variables, operationName ?? request.operationName);
-          } catch (error) {
-            if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
-              throw LimitError.queryTooComplex(`more than ${QUERY_LIMITS.maxNodes} fields`);
-            }
-            return;
+          const name = operationName ?? request.operationName ?? undefined;
+          let fixed = fixedCosts.get(document);
+          if (!fixed && !variablesCanChangeCost(document)) fixedCosts.set(document, (fixed = new Map()));
+          let cost = fixed?.get(name ?? '');
+          if (cost === undefined) {
+            cost = costing(schema, document, request.variables, name);
+            // Costing failed for another reason (bad variables): execution reports it with its own code.
+            if (cost === undefined) return;
+            fixed?.set(name ?? '', cost);
           }
+          if (cost === 'too-many-nodes') throw LimitError.queryTooComplex(`more than ${QUERY_LIMITS.maxNodes} fields`);
           if (cost > maxCost) throw LimitError.queryTooComplex(`estimated cost ${cost} exceeds ${maxCost}`);
         },
       };

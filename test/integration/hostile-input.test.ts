@@ -131,12 +131,22 @@ describe(`hostile input (${DIALECT})`, () => {
     it('refuses a costly query (nested lists under a full page)', async () => {
       const query = '{ subjects(first: 500) { edges { node { applications { subject { applications { subject { applications { id } } } } } } } } }';
       expectRefused(await gql(query), 'QUERY_TOO_COMPLEX', 400);
+      // Its cost is kept per document: the same text is refused again without being costed again.
+      expectRefused(await gql(query), 'QUERY_TOO_COMPLEX', 400);
+    });
+
+    it('costs a selection included through a variable', async () => {
+      const query = 'query Q($deep: Boolean!) { subjects(first: 500) { edges { node { id applications @include(if: $deep) { subject { applications { subject { applications { id } } } } } } } } }';
+      expect((await gql(query, { deep: false })).body.errors).toBeUndefined();
+      expectRefused(await gql(query, { deep: true }), 'QUERY_TOO_COMPLEX', 400);
+      expect((await gql(query, { deep: false })).body.errors).toBeUndefined();
     });
 
     it('costs a page size given through a variable', async () => {
       const query = 'query Q($n: Int!) { subjects(first: $n) { edges { node { applications { subject { applications { subject { applications { id } } } } } } } } }';
       expect((await gql(query, { n: 2 })).body.errors).toBeUndefined();
       expectRefused(await gql(query, { n: 500 }), 'QUERY_TOO_COMPLEX', 400);
+      expect((await gql(query, { n: 2 })).body.errors).toBeUndefined();
     });
 
     it('refuses a fragment fan-out ("billion laughs")', async () => {
