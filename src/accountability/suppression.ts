@@ -12,6 +12,7 @@
  * Pure and allocation-local: no I/O, never mutates its input, and deterministic — the pattern
  * depends on the cells' keys and counts only, not on their order in the input.
  */
+import { DeterminacyAudit } from './determinacy';
 
 export interface SuppressionCell {
   key: readonly string[];
@@ -27,6 +28,11 @@ export interface SuppressionPattern {
   primary: number;
   /** Cells suppressed only to protect other cells. */
   complementary: number;
+  /**
+   * Present (true) only when the determinacy audit could not settle some cell within its work
+   * bounds and hid every cell instead: safe, but worth knowing about (see `determinacy.ts`).
+   */
+  hidAll?: true;
 }
 
 const NONE = -1;
@@ -207,27 +213,66 @@ export function suppressSmallCells(cells: readonly SuppressionCell[], k: number)
   for (let l = 0; l < lineCount; l++) if (hiddenPrimary[l] + knownHidden[l] > 0 && !exempt(l)) queue.push(l);
 
   let complementary = 0;
-  while (queue.size > 0) {
-    const l = queue.pop();
-    while (lineNeedsComplement(hiddenPrimary[l], hiddenComplement[l], hiddenSum[l], k, knownHidden[l], knownSum[l])) {
-      const members = lineMembers[l];
-      let idx = nextCandidate[l];
-      while (idx < members.length && (suppressed[members[idx]] || pinned[members[idx]])) idx++;
-      nextCandidate[l] = idx;
-      if (idx === members.length) break; // only pinned cells left: not repairable here
-      const cell = members[idx];
-      suppressed[cell] = true;
-      complementary++;
-      for (let d = 0; d < dims; d++) {
-        const other = cellLines[cell * dims + d];
-        hiddenComplement[other]++;
-        hiddenSum[other] += cells[cell].count;
-        if (other !== l && !exempt(other)) queue.push(other);
+  /** Hides a complement and re-queues its lines (except `from`, the line being repaired). */
+  const hide = (cell: number, from: number): void => {
+    suppressed[cell] = true;
+    complementary++;
+    for (let d = 0; d < dims; d++) {
+      const other = cellLines[cell * dims + d];
+      hiddenComplement[other]++;
+      hiddenSum[other] += cells[cell].count;
+      if (other !== from && !exempt(other)) queue.push(other);
+    }
+  };
+  /** The line rule, repaired line by line from the worklist until nothing changes. */
+  const settleLines = (): void => {
+    while (queue.size > 0) {
+      const l = queue.pop();
+      while (lineNeedsComplement(hiddenPrimary[l], hiddenComplement[l], hiddenSum[l], k, knownHidden[l], knownSum[l])) {
+        const members = lineMembers[l];
+        let idx = nextCandidate[l];
+        while (idx < members.length && (suppressed[members[idx]] || pinned[members[idx]])) idx++;
+        nextCandidate[l] = idx;
+        if (idx === members.length) break; // only pinned cells left: not repairable here
+        hide(members[idx], l);
       }
     }
+  };
+  // The line rule alone leaves solvable cells; an audit proves each hidden cell free (a move
+  // through it: another table consistent with all that is shown) or inherently recoverable, or names
+  // cells to hide. Every round hides more, so this ends (at worst with every cell hidden).
+  const constrained = new Uint8Array(lineCount);
+  for (let l = 0; l < lineCount; l++) if (!exempt(l)) constrained[l] = 1;
+  const audit = new DeterminacyAudit({
+    n,
+    dims,
+    k,
+    counts: cells.map((c) => c.count),
+    isPrimary,
+    cellLines,
+    lineMembers,
+    lineDim,
+    constrained,
+    totalShown: !totalSuppressed,
+    byKey,
+    byRank,
+    keys: cells.map((c) => c.key),
+  });
+  // From three dimensions on, complements chosen line by line rarely close into a move, so each
+  // primary first gets the cheapest box through it (the hypercube method); the line rule then only
+  // adds what the sums and bounds of its lines still need.
+  if (dims >= 3) {
+    for (const cell of byKey) {
+      if (isPrimary[cell] && !known[cell]) for (const c of audit.protect(cell, suppressed)) hide(c, NONE);
+    }
+  }
+  settleLines();
+  for (let more = audit.next(suppressed); more !== null; more = audit.next(suppressed)) {
+    for (const cell of more) if (!suppressed[cell]) hide(cell, NONE);
+    settleLines();
   }
 
-  return { suppressed, totalSuppressed, primary, complementary };
+  return audit.fellBack ? { suppressed, totalSuppressed, primary, complementary, hidAll: true } : { suppressed, totalSuppressed, primary, complementary };
 }
 
 /**

@@ -194,24 +194,28 @@ describe('suppressSmallCells', () => {
       expect(inherentlyRecoverable(cells, 5, false).has(0)).toBe(true);
     });
 
-    // Known gap, not closed: a cell revealed whatever is hidden (here the row {2, 2} at k = 3 is
-    // pinned by bounds, and has no other cell to hide) still counts as protection for its column,
-    // so (v2,c0) = column total − 1 − 2 − visible follows. Found by the exact solver.
-    it.fails('KNOWN GAP: leans on a cell that its own line already gives away', () => {
+    // The row {2, 2} at k = 3 is pinned by bounds (and has no other cell to hide), so it does not
+    // protect its column: the line rule alone leaves (v2,c0) = column total − 1 − 2 − visible. The
+    // audit finds no move through (v2,c0) among hidden cells and hides row v0 as well. Found by the
+    // exact solver.
+    it('does not lean on a cell that its own line already gives away', () => {
       const cells = table([
         [['v0', 'c0'], 4], [['v1', 'c0'], 1], [['v2', 'c0'], 1], [['v3', 'c0'], 2],
         [['v0', 'c1'], 4], [['v1', 'c1'], 1], [['v2', 'c1'], 3], [['v3', 'c1'], 2],
       ]);
       const pattern = suppressSmallCells(cells, 3);
+      expect(hiddenKeys(cells, pattern)).toEqual(['v0/c0', 'v0/c1', 'v1/c0', 'v1/c1', 'v2/c0', 'v2/c1', 'v3/c0', 'v3/c1']);
       const inherent = inherentlyRecoverable(cells, 3, pattern.totalSuppressed);
       const recovered = recoverableCells(cells, 3, pattern.suppressed, pattern.totalSuppressed);
+      // Rows v1 (exempt, known through the table total) and v3 (bounds) give themselves away.
+      expect(recovered).toEqual([...inherent].sort((a, b) => a - b));
       expect(recovered.filter((i) => !inherent.has(i))).toEqual([]);
     });
 
-    // Known gap, not closed: two hidden cycles joined by a hidden "bridge" cell satisfy every line
-    // (≥ 2 hidden cells, sum ≥ k, bounds slack), yet the bridge = (r1 + r2 hidden sums) − (c1 + c2
-    // hidden sums). Closing it needs a cycle/rank test on the hidden cells (hypercube method).
-    it.fails('KNOWN GAP: leaves a bridge between two hidden cycles recoverable', () => {
+    // Two hidden cycles joined by a hidden "bridge" cell satisfy every line (≥ 2 hidden cells, sum
+    // ≥ k, bounds slack), yet the bridge = (r1 + r2 hidden sums) − (c1 + c2 hidden sums): no cycle
+    // of hidden cells runs through it. The audit closes one through (r1,c4).
+    it('leaves no bridge between two hidden cycles recoverable', () => {
       const small: Array<readonly [string, string]> = [
         ['r1', 'c1'], ['r1', 'c2'], ['r2', 'c1'], ['r2', 'c2'],
         ['r3', 'c3'], ['r3', 'c4'], ['r4', 'c3'], ['r4', 'c4'],
@@ -219,6 +223,7 @@ describe('suppressSmallCells', () => {
       ];
       const cells = [...small.map((key) => ({ key, count: 5 })), { key: ['r1', 'c4'], count: 50 }];
       const pattern = suppressSmallCells(cells, 10);
+      expect(hiddenKeys(cells, pattern)).toContain('r1/c4');
       expect(inherentlyRecoverable(cells, 10, false).size).toBe(0);
       expect(recoverableCells(cells, 10, pattern.suppressed, pattern.totalSuppressed)).toEqual([]);
     });

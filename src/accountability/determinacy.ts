@@ -1,0 +1,964 @@
+/**
+ * Determinacy audit of a suppression pattern: whether an attacker can solve a hidden cell from
+ * what the table shows, and which cells to hide next when one can be solved.
+ *
+ * The attacker knows every visible cell, the total of every line whose total is ≥ k (the
+ * "constrained" lines; a line below k has its total suppressed wherever it appears), the table
+ * total when it is shown, that every present cell is ≥ 1 and that a primary (count < k) is
+ * ≤ k − 1. A hidden cell is safe when a second integer table agrees with all of that and differs
+ * in it: the true table plus a *move* d — an integer vector on the hidden cells that sums to zero
+ * along every constrained line (and in total when the total is shown) and keeps every cell within
+ * its bounds. The audit looks for such moves and takes one as a proof (a witness), so a cell it
+ * passes is never solvable, whatever the dimension. Hiding more cells keeps every witness valid
+ * (the constraints do not depend on the pattern), so a cell once proven stays proven.
+ *
+ * A cell without a witness is repaired: the cheapest move through it among *all* present cells is
+ * found (cost = sum of the counts that would newly be hidden, then the number of cells, then the
+ * canonical order), and its visible cells are returned to be hidden. A cell that no move through
+ * the whole table can free is determined whatever is hidden (inherently recoverable) and is left
+ * as it is.
+ *
+ * - 1 and 2 dimensions: exact. The line constraints form the incidence matrix of a bipartite graph
+ *   (rows and columns as nodes, hidden cells as edges; the lines below k of each side merged into
+ *   one node whose total is the table total minus the other lines, which is what the attacker
+ *   derives). That matrix is totally unimodular, so a cell is solvable exactly when no directed
+ *   cycle (alternating +1/−1, respecting bounds) runs through it: breadth-first search finds
+ *   witnesses, Dijkstra the cheapest repair, and "no cycle in the whole table" proves a cell
+ *   inherent.
+ * - 3 or more dimensions: sound but not complete. Witnesses and repairs are boxes (2×2×…×2 moves,
+ *   or fewer corners along dimensions whose lines are all below k) and then ±1 moves found by a
+ *   bounded depth-first search; a cell is left as inherent only when interval propagation over the
+ *   attacker's equations (lines, total, and the total minus the constrained lines of one
+ *   dimension) pins it. A cell that is neither freed nor proven inherent within the work bounds
+ *   (`DFS_*`, `AUDIT_WORK`) makes the audit fall back to hiding every cell of the table: with
+ *   everything hidden only inherently recoverable cells can be solved, by definition, so the
+ *   fallback is safe, only costly. It never publishes a pattern it has not checked.
+ *
+ * Deterministic: everything is ordered by line id, rank (count, then key) or canonical key
+ * position, never by input order; work bounds count search nodes, not time.
+ */
+
+export interface AuditTable {
+  readonly n: number;
+  readonly dims: number;
+  readonly k: number;
+  readonly counts: readonly number[];
+  readonly isPrimary: Uint8Array;
+  /** Line id of each cell along each dimension: `cellLines[cell * dims + d]`. */
+  readonly cellLines: Int32Array;
+  /** Cells of each line, in rank order (count, then key). */
+  readonly lineMembers: readonly (readonly number[])[];
+  readonly lineDim: readonly number[];
+  /** 1 where the line's total is ≥ k, i.e. known to the attacker. */
+  readonly constrained: Uint8Array;
+  readonly totalShown: boolean;
+  /** Cells in canonical (key) order. */
+  readonly byKey: readonly number[];
+  /** Cells in rank order (count, then key). */
+  readonly byRank: readonly number[];
+  readonly keys: readonly (readonly string[])[];
+}
+
+/** Search nodes and largest move (sum of |entries|) of a search for a witness among hidden cells. */
+const DFS_WITNESS_NODES = 300;
+const DFS_WITNESS_SIZE = 12;
+/** Search nodes and largest move of a search for a repair among all cells. */
+const DFS_REPAIR_NODES = 20_000;
+const DFS_REPAIR_SIZE = 24;
+/** The searches try moves of growing size, up to their largest. */
+const DFS_SIZES = [4, 8, 12, 16, 20, 24];
+/** Search nodes (all searches) one table may cost before the audit falls back to hiding all. */
+const AUDIT_WORK = 400_000;
+
+class OutOfWork extends Error {}
+
+/** Checks a pattern and proposes cells to hide; keeps its proofs from one call to the next. */
+export class DeterminacyAudit {
+  private readonly covered: Uint8Array;
+  private readonly inherent: Uint8Array;
+  private readonly engine: Engine;
+  private gaveUp = false;
+  /** Whether the audit gave up and asked for every cell to be hidden. */
+  get fellBack(): boolean {
+    return this.gaveUp;
+  }
+
+  constructor(private readonly t: AuditTable) {
+    this.covered = new Uint8Array(t.n);
+    this.inherent = new Uint8Array(t.n);
+    this.engine = t.dims <= 2 ? new PlaneEngine(t) : new BoxEngine(t);
+  }
+
+  /**
+   * Cells to hide before the pattern can pass, or null when every hidden cell has a witness or is
+   * inherently recoverable. Hides cells for one unproven cell at a time (the first in key order),
+   * so callers hide them all, re-run the line rule and ask again.
+   */
+  next(suppressed: readonly boolean[]): number[] | null {
+    // Total below k: every line is below k too, so the attacker has no equation, only bounds, and
+    // only a cell whose bounds meet (a primary at k = 2) is known — whatever is hidden.
+    if (!this.t.totalShown || this.gaveUp) return null;
+    for (const cell of this.t.byKey) {
+      if (!suppressed[cell] || this.covered[cell] || this.inherent[cell]) continue;
+      const witness = this.attempt(() => this.engine.witness(cell, suppressed));
+      if (witness === FALLBACK) return this.fallBack(suppressed);
+      if (witness) {
+        this.cover(cell, witness);
+        continue;
+      }
+      const hide = this.fix(cell, suppressed);
+      if (hide === FALLBACK) return this.fallBack(suppressed);
+      if (hide.length > 0) return hide;
+    }
+    return null;
+  }
+
+  /**
+   * Protects one hidden cell up front, before the line rule runs: the cells of the cheapest move
+   * through it (to hide), or [] when it is protected already or cannot be (left for `next`).
+   */
+  protect(cell: number, suppressed: readonly boolean[]): number[] {
+    if (!this.t.totalShown || this.gaveUp || this.covered[cell] || this.inherent[cell]) return [];
+    const hide = this.fix(cell, suppressed);
+    return hide === FALLBACK ? [] : hide;
+  }
+
+  /** Visible cells of the cheapest move through `cell` (then counted as a witness). */
+  private fix(cell: number, suppressed: readonly boolean[]): number[] | typeof FALLBACK {
+    const move = this.attempt(() => this.engine.repair(cell, suppressed));
+    if (move === FALLBACK || move === UNKNOWN) return FALLBACK;
+    if (move === INHERENT) {
+      this.inherent[cell] = 1;
+      return [];
+    }
+    // The caller hides the move's visible cells, which makes the move a witness.
+    this.cover(cell, move);
+    return move.filter((c) => !suppressed[c]);
+  }
+
+  private cover(cell: number, move: readonly number[]): void {
+    this.covered[cell] = 1;
+    for (const c of move) this.covered[c] = 1;
+  }
+
+  private attempt<T>(search: () => T): T | typeof FALLBACK {
+    try {
+      return search();
+    } catch (error) {
+      if (error instanceof OutOfWork) return FALLBACK;
+      throw error;
+    }
+  }
+
+  private fallBack(suppressed: readonly boolean[]): number[] {
+    this.gaveUp = true;
+    return this.t.byKey.filter((c) => !suppressed[c]);
+  }
+}
+
+const FALLBACK = 'fallback' as const;
+const INHERENT = 'inherent' as const;
+const UNKNOWN = 'unknown' as const;
+
+interface Engine {
+  /** Cells of a move through `cell` among hidden cells (a proof it is not determined), or null. */
+  witness(cell: number, suppressed: readonly boolean[]): number[] | null;
+  /** Cells of the cheapest move through `cell` among all cells, or why there is none. */
+  repair(cell: number, suppressed: readonly boolean[]): number[] | typeof INHERENT | typeof UNKNOWN;
+}
+
+/** Bounds: every present cell ≥ 1, a primary ≤ k − 1, others unbounded above. */
+function canIncrease(t: AuditTable, cell: number): boolean {
+  return !t.isPrimary[cell] || t.counts[cell] < t.k - 1;
+}
+function canDecrease(t: AuditTable, cell: number): boolean {
+  return t.counts[cell] > 1;
+}
+
+/**
+ * One and two dimensions as a bipartite graph: each cell is an edge from its row node to its
+ * column node (in one dimension the row is the single line and the column a node shared by all
+ * cells, standing for the table total). Lines below k of a side merge into one node of that side:
+ * the attacker knows their combined total (table total minus the side's other lines) and nothing
+ * else about them. Raising a cell is an arc row → column, lowering it an arc column → row, each
+ * present only where the bounds allow; a move is a directed cycle.
+ */
+class PlaneEngine implements Engine {
+  private readonly rowNode: Int32Array;
+  private readonly colNode: Int32Array;
+  private readonly adjStart: Int32Array;
+  private readonly adjCell: Int32Array;
+  private readonly nodeCount: number;
+  private readonly seen: Int32Array;
+  private readonly via: Int32Array;
+  private readonly queue: Int32Array;
+  private stamp = 0;
+  private readonly cost: Float64Array;
+  private readonly hops: Int32Array;
+
+  constructor(private readonly t: AuditTable) {
+    const { n, dims, cellLines, constrained, lineDim } = t;
+    const lines = t.lineMembers.length;
+    const mergedRow = lines;
+    const mergedCol = lines + 1;
+    this.nodeCount = lines + 2;
+    const node = (line: number): number => (constrained[line] ? line : lineDim[line] === dims - 1 ? mergedRow : mergedCol);
+    this.rowNode = new Int32Array(n);
+    this.colNode = new Int32Array(n);
+    for (let c = 0; c < n; c++) {
+      if (dims === 2) {
+        this.rowNode[c] = node(cellLines[c * 2 + 1]);
+        this.colNode[c] = node(cellLines[c * 2]);
+      } else {
+        this.rowNode[c] = node(cellLines[c]);
+        this.colNode[c] = mergedCol;
+      }
+    }
+    // Adjacency in rank order, so searches prefer small counts and are independent of input order.
+    const degree = new Int32Array(this.nodeCount + 1);
+    for (let c = 0; c < n; c++) {
+      degree[this.rowNode[c] + 1]++;
+      degree[this.colNode[c] + 1]++;
+    }
+    for (let v = 0; v < this.nodeCount; v++) degree[v + 1] += degree[v];
+    this.adjStart = degree.slice();
+    this.adjCell = new Int32Array(2 * n);
+    const fill = degree.slice();
+    for (const c of t.byRank) {
+      this.adjCell[fill[this.rowNode[c]]++] = c;
+      this.adjCell[fill[this.colNode[c]]++] = c;
+    }
+    this.seen = new Int32Array(this.nodeCount);
+    this.via = new Int32Array(this.nodeCount);
+    this.queue = new Int32Array(this.nodeCount);
+    this.cost = new Float64Array(this.nodeCount);
+    this.hops = new Int32Array(this.nodeCount);
+  }
+
+  witness(cell: number, suppressed: readonly boolean[]): number[] | null {
+    const { t } = this;
+    const row = this.rowNode[cell];
+    const col = this.colNode[cell];
+    if (canIncrease(t, cell)) {
+      const path = this.search(col, row, cell, suppressed);
+      if (path) return path;
+    }
+    if (canDecrease(t, cell)) return this.search(row, col, cell, suppressed);
+    return null;
+  }
+
+  repair(cell: number, suppressed: readonly boolean[]): number[] | typeof INHERENT {
+    const { t } = this;
+    const row = this.rowNode[cell];
+    const col = this.colNode[cell];
+    const up = canIncrease(t, cell) ? this.cheapest(col, row, cell, suppressed) : null;
+    const down = canDecrease(t, cell) ? this.cheapest(row, col, cell, suppressed) : null;
+    if (!up && !down) return INHERENT;
+    if (!down || (up && (up.cost < down.cost || (up.cost === down.cost && up.cells.length <= down.cells.length)))) return up!.cells;
+    return down.cells;
+  }
+
+  /** Follows an arc out of `node` along `edge`, or returns −1 where the bounds forbid it. */
+  private step(node: number, edge: number): number {
+    if (this.rowNode[edge] === node) return canIncrease(this.t, edge) ? this.colNode[edge] : -1;
+    return canDecrease(this.t, edge) ? this.rowNode[edge] : -1;
+  }
+
+  private other(node: number, edge: number): number {
+    return this.rowNode[edge] === node ? this.colNode[edge] : this.rowNode[edge];
+  }
+
+  private path(from: number, to: number): number[] {
+    const cells: number[] = [];
+    for (let v = to; v !== from; ) {
+      const e = this.via[v];
+      cells.push(e);
+      v = this.other(v, e);
+    }
+    return cells;
+  }
+
+  /** Breadth-first search for a directed path over hidden cells, avoiding `skip`. */
+  private search(from: number, to: number, skip: number, suppressed: readonly boolean[]): number[] | null {
+    const stamp = ++this.stamp;
+    let head = 0;
+    let tail = 0;
+    this.queue[tail++] = from;
+    this.seen[from] = stamp;
+    while (head < tail) {
+      const u = this.queue[head++];
+      for (let i = this.adjStart[u]; i < this.adjStart[u + 1]; i++) {
+        const e = this.adjCell[i];
+        if (e === skip || !suppressed[e]) continue;
+        const v = this.step(u, e);
+        if (v < 0 || this.seen[v] === stamp) continue;
+        this.seen[v] = stamp;
+        this.via[v] = e;
+        if (v === to) return this.path(from, to);
+        this.queue[tail++] = v;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Cheapest directed path over all cells, avoiding `skip`: cost is the sum of the counts of
+   * visible cells on it (hidden ones are free), then the number of cells; ties by node id.
+   */
+  private cheapest(from: number, to: number, skip: number, suppressed: readonly boolean[]): { cells: number[]; cost: number } | null {
+    const stamp = ++this.stamp;
+    const done = this.queue; // reused as a "settled" stamp array
+    const heap = new MinHeap();
+    this.seen[from] = stamp;
+    this.cost[from] = 0;
+    this.hops[from] = 0;
+    heap.push(0, 0, from);
+    while (heap.size > 0) {
+      const u = heap.pop();
+      if (done[u] === stamp) continue;
+      done[u] = stamp;
+      if (u === to) return { cells: this.path(from, to), cost: this.cost[to] };
+      for (let i = this.adjStart[u]; i < this.adjStart[u + 1]; i++) {
+        const e = this.adjCell[i];
+        if (e === skip) continue;
+        const v = this.step(u, e);
+        if (v < 0 || done[v] === stamp) continue;
+        const c = this.cost[u] + (suppressed[e] ? 0 : this.t.counts[e]);
+        const h = this.hops[u] + 1;
+        if (this.seen[v] !== stamp || c < this.cost[v] || (c === this.cost[v] && h < this.hops[v])) {
+          this.seen[v] = stamp;
+          this.cost[v] = c;
+          this.hops[v] = h;
+          this.via[v] = e;
+          heap.push(c, h, v);
+        }
+      }
+    }
+    return null;
+  }
+}
+
+/** Binary min-heap of (cost, hops, node) triples. */
+class MinHeap {
+  private readonly items: Array<[number, number, number]> = [];
+  get size(): number {
+    return this.items.length;
+  }
+  private static less(a: [number, number, number], b: [number, number, number]): boolean {
+    return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+  }
+  push(cost: number, hops: number, node: number): void {
+    const items = this.items;
+    const item: [number, number, number] = [cost, hops, node];
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!MinHeap.less(item, items[parent])) break;
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = item;
+  }
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= items.length) break;
+        if (child + 1 < items.length && MinHeap.less(items[child + 1], items[child])) child++;
+        if (!MinHeap.less(items[child], last)) break;
+        items[i] = items[child];
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top[2];
+  }
+}
+
+/**
+ * Three or more dimensions: boxes first (each dimension contributes a pair of values, or a single
+ * value where every line of the box along it is below k), then a bounded depth-first search for
+ * ±1 moves that balances one constrained line at a time (the line with the fewest candidates
+ * first). A cell is left as inherent only when interval propagation proves it determined with every
+ * cell hidden.
+ */
+class BoxEngine implements Engine {
+  private readonly dims: number;
+  /** Value id of each cell along each dimension (ids in code-unit order per dimension). */
+  private readonly coord: Int32Array;
+  /** Cell of line `l` at value id `v` along the line's dimension, at `l * width + v` (−1: none). */
+  private readonly slot: Int32Array | Map<number, number>;
+  private readonly width: number;
+  // Box search scratch: corners, their parity (odd: moves against the cell), the best box so far.
+  private readonly corners: Int32Array;
+  private readonly parity: Uint8Array;
+  private readonly best: Int32Array;
+  private readonly single: Uint8Array;
+  /** Cells with at least one line below k, in rank order (they can rebalance the table total). */
+  private readonly looseCells: number[] = [];
+  private proof: { rows: SparseRow[]; lo: Float64Array; hi: Float64Array } | null = null;
+  private work = 0;
+
+  // Depth-first search state.
+  private readonly delta: Int32Array;
+  private readonly imbalance: Int32Array;
+  private readonly openPos: Int32Array;
+  private readonly open: Int32Array;
+  private openCount = 0;
+  private openSum = 0;
+  private totalImbalance = 0;
+  /** Unit steps taken, as cell and direction (a cell may take several steps one way). */
+  private readonly steps: number[] = [];
+  private readonly stepSigns: number[] = [];
+  private nodes = 0;
+  private nodeLimit = 0;
+  private hiddenOnly = true;
+  private suppressed: readonly boolean[] = [];
+
+  constructor(private readonly t: AuditTable) {
+    const { n, dims, cellLines, lineMembers, constrained } = t;
+    this.dims = dims;
+    // Value ids per dimension, in order of first appearance in key order (only compared for
+    // equality, never ordered).
+    this.coord = new Int32Array(n * dims);
+    let width = 1;
+    for (let d = 0; d < dims; d++) {
+      const id = new Map<string, number>();
+      for (const c of t.byKey) {
+        const value = t.keys[c][d];
+        let v = id.get(value);
+        if (v === undefined) id.set(value, (v = id.size));
+        this.coord[c * dims + d] = v;
+      }
+      width = Math.max(width, id.size);
+    }
+    this.width = width;
+    const slots = lineMembers.length * width;
+    if (slots <= 1 << 22) {
+      const slot = new Int32Array(slots).fill(-1);
+      for (let c = 0; c < n; c++) {
+        for (let d = 0; d < dims; d++) slot[cellLines[c * dims + d] * width + this.coord[c * dims + d]] = c;
+      }
+      this.slot = slot;
+    } else {
+      const slot = new Map<number, number>();
+      for (let c = 0; c < n; c++) {
+        for (let d = 0; d < dims; d++) slot.set(cellLines[c * dims + d] * width + this.coord[c * dims + d], c);
+      }
+      this.slot = slot;
+    }
+    const boxSize = 2 ** dims;
+    this.corners = new Int32Array(boxSize);
+    this.parity = new Uint8Array(boxSize);
+    this.best = new Int32Array(boxSize);
+    this.single = new Uint8Array(dims);
+    for (const c of t.byRank) {
+      for (let d = 0; d < dims; d++) {
+        if (!constrained[cellLines[c * dims + d]]) {
+          this.looseCells.push(c);
+          break;
+        }
+      }
+    }
+    this.delta = new Int32Array(n);
+    this.imbalance = new Int32Array(lineMembers.length);
+    this.openPos = new Int32Array(lineMembers.length).fill(-1);
+    this.open = new Int32Array(lineMembers.length);
+  }
+
+  witness(cell: number, suppressed: readonly boolean[]): number[] | null {
+    return this.box(cell, suppressed, true) ?? this.moveSearch(cell, suppressed, true, DFS_WITNESS_NODES, DFS_WITNESS_SIZE);
+  }
+
+  repair(cell: number, suppressed: readonly boolean[]): number[] | typeof INHERENT | typeof UNKNOWN {
+    // A box through the whole table proves the cell is not inherent; take the cheapest.
+    const box = this.box(cell, suppressed, false);
+    if (box) return box;
+    this.proof ??= this.prove();
+    if (this.proof.lo[cell] === this.proof.hi[cell]) return INHERENT;
+    const move = this.moveSearch(cell, suppressed, false, DFS_REPAIR_NODES, DFS_REPAIR_SIZE);
+    if (move) return move;
+    return this.probe(cell) ? INHERENT : UNKNOWN;
+  }
+
+  /** The cell at value id `v` along dimension `d` from `cell`, or −1 when absent. */
+  private neighbour(cell: number, d: number, v: number): number {
+    const at = this.t.cellLines[cell * this.dims + d] * this.width + v;
+    return this.slot instanceof Int32Array ? this.slot[at] : (this.slot.get(at) ?? -1);
+  }
+
+  /**
+   * A box through `cell`: among hidden cells, the first found; among all cells, the one hiding the
+   * least (sum of newly hidden counts, then their number; ties by rank order of the partners).
+   */
+  private box(cell: number, suppressed: readonly boolean[], hiddenOnly: boolean): number[] | null {
+    const { t, dims, coord, corners, parity, best, single } = this;
+    const { cellLines, constrained, counts, isPrimary, lineMembers } = t;
+    const top = t.k - 1;
+    let size = 1;
+    let bestSize = 0;
+    let bestCost = Infinity;
+    let bestFresh = Infinity;
+    corners[0] = cell;
+    parity[0] = 0;
+    const visit = (d: number, up: boolean, down: boolean, cost: number, fresh: number, paired: number): void => {
+      if (d === dims) {
+        if (paired === 0) return;
+        for (let e = 0; e < dims; e++) {
+          if (!single[e]) continue;
+          for (let i = 0; i < size; i++) if (constrained[cellLines[corners[i] * dims + e]]) return;
+        }
+        best.set(corners.subarray(0, size));
+        bestSize = size;
+        bestCost = cost;
+        bestFresh = fresh;
+        return;
+      }
+      const line = cellLines[cell * dims + d];
+      const members = lineMembers[line];
+      for (let m = 0; m < members.length; m++) {
+        const partner = members[m];
+        if (partner === cell || (hiddenOnly && !suppressed[partner])) continue;
+        const v = coord[partner * dims + d];
+        let u = up;
+        let w = down;
+        let c2 = cost;
+        let f2 = fresh;
+        let ok = true;
+        for (let i = 0; i < size; i++) {
+          const x = this.neighbour(corners[i], d, v);
+          if (x < 0 || (hiddenOnly && !suppressed[x])) {
+            ok = false;
+            break;
+          }
+          // With +1 at `cell`, corners of odd parity move by −1 (and the reverse for −1).
+          const p = parity[i] ^ 1;
+          const canUp = !isPrimary[x] || counts[x] < top;
+          const canDown = counts[x] > 1;
+          u &&= p === 0 ? canUp : canDown;
+          w &&= p === 0 ? canDown : canUp;
+          if (!suppressed[x]) {
+            c2 += counts[x];
+            f2++;
+          }
+          if (!(u || w) || c2 > bestCost || (c2 === bestCost && f2 >= bestFresh)) {
+            ok = false;
+            break;
+          }
+          corners[size + i] = x;
+          parity[size + i] = p;
+        }
+        if (ok) {
+          const before = size;
+          size *= 2;
+          visit(d + 1, u, w, c2, f2, paired + 1);
+          size = before;
+        }
+        if (hiddenOnly && bestSize > 0) return;
+      }
+      // A single value along d: every line of the box along d must be below k (checked again at
+      // the end for corners added later).
+      for (let i = 0; i < size; i++) if (constrained[cellLines[corners[i] * dims + d]]) return;
+      single[d] = 1;
+      visit(d + 1, up, down, cost, fresh, paired);
+      single[d] = 0;
+    };
+    visit(0, canIncrease(t, cell), canDecrease(t, cell), 0, 0, 0);
+    return bestSize > 0 ? Array.from(best.subarray(0, bestSize)) : null;
+  }
+
+  /**
+   * Depth-first search for a move through `cell`, in rounds of growing size (sum of |entries|).
+   * Entries may exceed 1 where the bounds leave room (a cell below k in lines below k can take
+   * up twice what one line gives, say).
+   */
+  private moveSearch(cell: number, suppressed: readonly boolean[], hiddenOnly: boolean, limit: number, largest: number): number[] | null {
+    this.suppressed = suppressed;
+    this.hiddenOnly = hiddenOnly;
+    this.nodes = 0;
+    this.nodeLimit = limit;
+    try {
+      for (const size of DFS_SIZES) {
+        if (size > largest) break;
+        for (const s of [1, -1]) {
+          if (!this.canStep(cell, s)) continue;
+          this.step(cell, s);
+          const found = this.dfs(1, size);
+          const move = found ? [...new Set(this.steps)] : null;
+          while (this.steps.length > 0) this.unstep();
+          if (move) return move;
+        }
+        if (this.nodes > this.nodeLimit) return null;
+      }
+      return null;
+    } finally {
+      this.work += this.nodes;
+      if (this.work > AUDIT_WORK) throw new OutOfWork();
+    }
+  }
+
+  /** Whether `cell` can move one more unit in direction `s` (never reversing, within bounds). */
+  private canStep(cell: number, s: number): boolean {
+    const { t } = this;
+    const d = this.delta[cell];
+    if (d * s < 0) return false;
+    const next = Math.abs(d) + 1;
+    if (s > 0) return !t.isPrimary[cell] || t.counts[cell] + next <= t.k - 1;
+    return t.counts[cell] - next >= 1;
+  }
+
+  /** Pass 0: cells free to use (hidden, or already in the move); pass 1 (repairs only): the rest. */
+  private usable(cell: number, pass: number): boolean {
+    const cheap = this.suppressed[cell] || this.delta[cell] !== 0;
+    return pass === 0 ? cheap : !cheap;
+  }
+
+  private dfs(size: number, max: number): boolean {
+    if (++this.nodes > this.nodeLimit) return false;
+    const passes = this.hiddenOnly ? 1 : 2;
+    if (this.openCount === 0) {
+      if (this.totalImbalance === 0) return true;
+      if (size >= max) return false;
+      // Every constrained line balances but the total does not: a cell in a line below k must
+      // move against it.
+      const s = this.totalImbalance > 0 ? -1 : 1;
+      for (let pass = 0; pass < passes; pass++) {
+        for (const c of this.looseCells) {
+          if (!this.usable(c, pass) || !this.canStep(c, s)) continue;
+          this.step(c, s);
+          if (this.dfs(size + 1, max)) return true;
+          this.unstep();
+          if (this.nodes > this.nodeLimit) return false;
+        }
+      }
+      return false;
+    }
+    if (size + Math.ceil(this.openSum / this.dims) > max) return false;
+    // The open line with the fewest candidates; every completion must step one of them.
+    let bestLine = -1;
+    let bestCount = Infinity;
+    for (let i = 0; i < this.openCount; i++) {
+      const line = this.open[i];
+      const s = this.imbalance[line] > 0 ? -1 : 1;
+      let count = 0;
+      for (const c of this.t.lineMembers[line]) {
+        if ((!this.hiddenOnly || this.usable(c, 0)) && this.canStep(c, s) && ++count >= bestCount) break;
+      }
+      if (count < bestCount) {
+        bestCount = count;
+        bestLine = line;
+        if (count === 0) return false;
+      }
+    }
+    const s = this.imbalance[bestLine] > 0 ? -1 : 1;
+    for (let pass = 0; pass < passes; pass++) {
+      for (const c of this.t.lineMembers[bestLine]) {
+        if (!this.usable(c, pass) || !this.canStep(c, s)) continue;
+        this.step(c, s);
+        if (this.dfs(size + 1, max)) return true;
+        this.unstep();
+        if (this.nodes > this.nodeLimit) return false;
+      }
+    }
+    return false;
+  }
+
+  private step(cell: number, s: number): void {
+    this.delta[cell] += s;
+    this.steps.push(cell);
+    this.stepSigns.push(s);
+    this.shift(cell, s);
+  }
+
+  private unstep(): void {
+    const cell = this.steps.pop()!;
+    const s = this.stepSigns.pop()!;
+    this.delta[cell] -= s;
+    this.shift(cell, -s);
+  }
+
+  private shift(cell: number, s: number): void {
+    const { cellLines, constrained } = this.t;
+    this.totalImbalance += s;
+    for (let d = 0; d < this.dims; d++) {
+      const line = cellLines[cell * this.dims + d];
+      if (!constrained[line]) continue;
+      const before = this.imbalance[line];
+      const after = before + s;
+      this.imbalance[line] = after;
+      this.openSum += Math.abs(after) - Math.abs(before);
+      if (before === 0) {
+        this.openPos[line] = this.openCount;
+        this.open[this.openCount++] = line;
+      } else if (after === 0) {
+        const pos = this.openPos[line];
+        const last = this.open[--this.openCount];
+        this.open[pos] = last;
+        this.openPos[last] = pos;
+        this.openPos[line] = -1;
+      }
+    }
+  }
+
+  /**
+   * Cells the attacker can pin with every cell hidden (so no pattern protects them). Sound, not
+   * complete: exact elimination of the known sums (constrained lines and the table total) gives
+   * the cells they determine outright, and the reduced rows join the sums in bounds propagation
+   * over integers (each cell ≥ 1, primaries ≤ k − 1). Elimination stops, unfinished but still
+   * sound, after `ELIMINATION_WORK` operations or when a coefficient would leave the safe-integer
+   * range; propagation after `PROPAGATION_WORK` per cell.
+   */
+  private prove(): { rows: SparseRow[]; lo: Float64Array; hi: Float64Array } {
+    const { t, dims } = this;
+    const { n, k, counts, isPrimary, cellLines, lineMembers, constrained } = t;
+    const rows: SparseRow[] = [];
+    const addSum = (cells: readonly number[]): void => {
+      if (cells.length === 0) return;
+      let rhs = 0;
+      for (const c of cells) rhs += counts[c];
+      rows.push({ cols: [...cells], vals: cells.map(() => 1), rhs });
+    };
+    for (let l = 0; l < lineMembers.length; l++) if (constrained[l]) addSum(lineMembers[l]);
+    addSum(t.byKey);
+    // Columns in key order while eliminating, so pivots do not depend on the input order.
+    const pos = new Int32Array(n);
+    t.byKey.forEach((c, p) => (pos[c] = p));
+    const reduced = eliminate(rows.map((r) => ({ ...r, cols: r.cols.map((c) => pos[c]) }))).map((r) => ({
+      ...r,
+      cols: r.cols.map((p) => t.byKey[p]),
+    }));
+    // The table total minus one dimension's constrained lines: the sum of its lines below k.
+    for (let d = 0; d < dims; d++) {
+      const loose = t.byKey.filter((c) => !constrained[cellLines[c * dims + d]]);
+      if (loose.length < n) addSum(loose);
+    }
+    const all = [...rows, ...reduced.filter((r) => r.cols.length > 1)];
+    const lo = new Float64Array(n).fill(1);
+    const hi = new Float64Array(n);
+    for (let c = 0; c < n; c++) hi[c] = isPrimary[c] ? k - 1 : Infinity;
+    for (const r of reduced) {
+      if (r.cols.length !== 1) continue;
+      const c = r.cols[0];
+      lo[c] = hi[c] = counts[c];
+    }
+    propagate(all, lo, hi, PROPAGATION_WORK * (n + 16));
+    return { rows: all, lo, hi };
+  }
+
+  /**
+   * Whether `cell` is pinned with every cell hidden, by refutation: propagation from "one more"
+   * and from "one less" than its count each end with crossing bounds. Sound like `prove`.
+   */
+  private probe(cell: number): boolean {
+    const { rows, lo, hi } = this.proof!;
+    const count = this.t.counts[cell];
+    const budget = PROPAGATION_WORK * (this.t.n + 16);
+    for (const [from, to] of [[count + 1, hi[cell]], [lo[cell], count - 1]]) {
+      if (from > to) continue;
+      const l = lo.slice();
+      const h = hi.slice();
+      l[cell] = from;
+      h[cell] = to;
+      if (propagate(rows, l, h, budget)) return false;
+    }
+    return true;
+  }
+}
+
+/** A linear equation Σ vals[i]·x[cols[i]] = rhs with integer coefficients. */
+interface SparseRow {
+  cols: number[];
+  vals: number[];
+  rhs: number;
+}
+
+/** Operations Gauss–Jordan elimination may spend on one table. */
+const ELIMINATION_WORK = 3_000_000;
+/** Row visits propagation may spend, per cell. */
+const PROPAGATION_WORK = 400;
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * Gauss–Jordan elimination over the integers (rows scaled to coprime entries), in row order; the
+ * pivot of each row is its column with the smallest |coefficient|, then the smallest index. Returns
+ * the reduced rows found so far: each is implied by the input, so the result is sound even when
+ * work or the safe-integer range runs out and elimination stops early.
+ */
+function eliminate(input: readonly SparseRow[]): SparseRow[] {
+  const rows: Array<Map<number, number>> = [];
+  const rhs: number[] = [];
+  const pivotRow = new Map<number, number>();
+  const pivots: number[] = [];
+  let work = 0;
+  /**
+   * row·a − other·b with a = other's and b = row's coefficient at `col` (which cancels), divided
+   * by the gcd of its entries and made positive at `sign`; null when a value leaves the
+   * safe-integer range. Never mutates its inputs.
+   */
+  const combine = (row: Map<number, number>, r: number, other: Map<number, number>, o: number, col: number, sign: number): [Map<number, number>, number] | null => {
+    const a = other.get(col)!;
+    const b = row.get(col)!;
+    const out = new Map<number, number>();
+    for (const [c, v] of row) out.set(c, v * a);
+    for (const [c, v] of other) {
+      const next = (out.get(c) ?? 0) - v * b;
+      if (next === 0) out.delete(c);
+      else out.set(c, next);
+    }
+    work += row.size + other.size;
+    let nr = r * a - o * b;
+    let g = Math.abs(nr);
+    for (const v of out.values()) {
+      if (!Number.isSafeInteger(v)) return null;
+      g = gcd(g, v);
+    }
+    if (!Number.isSafeInteger(nr)) return null;
+    const f = ((out.get(sign) ?? 1) < 0 ? -1 : 1) / (g || 1);
+    if (f !== 1) {
+      for (const [c, v] of out) out.set(c, v * f);
+      nr *= f;
+    }
+    return [out, nr];
+  };
+  for (const next of input) {
+    if (work > ELIMINATION_WORK) break;
+    let row = new Map<number, number>();
+    next.cols.forEach((c, i) => row.set(c, next.vals[i]));
+    let r = next.rhs;
+    let ok = true;
+    for (const c of [...row.keys()]) {
+      const p = pivotRow.get(c);
+      if (p === undefined || !row.has(c)) continue;
+      const combined = combine(row, r, rows[p], rhs[p], c, -1);
+      if (!combined) {
+        ok = false;
+        break;
+      }
+      [row, r] = combined;
+    }
+    if (!ok) break;
+    if (row.size === 0) continue;
+    let pivot = -1;
+    for (const [c, v] of row) {
+      const best = pivot < 0 ? Infinity : Math.abs(row.get(pivot)!);
+      if (Math.abs(v) < best || (Math.abs(v) === best && c < pivot)) pivot = c;
+    }
+    if (row.get(pivot)! < 0) {
+      for (const [c, v] of row) row.set(c, -v);
+      r = -r;
+    }
+    // Clear the new pivot from the earlier rows; commit only when every row could be updated.
+    const updates: Array<[number, Map<number, number>, number]> = [];
+    for (let i = 0; i < rows.length && ok; i++) {
+      if (!rows[i].has(pivot)) continue;
+      const combined = combine(rows[i], rhs[i], row, r, pivot, pivots[i]);
+      if (combined) updates.push([i, ...combined]);
+      else ok = false;
+    }
+    if (!ok) break;
+    for (const [i, updated, value] of updates) {
+      rows[i] = updated;
+      rhs[i] = value;
+    }
+    pivotRow.set(pivot, rows.length);
+    pivots.push(pivot);
+    rows.push(row);
+    rhs.push(r);
+  }
+  return rows.map((row, i) => ({ cols: [...row.keys()], vals: [...row.values()], rhs: rhs[i] }));
+}
+
+function floorDiv(p: number, q: number): number {
+  let f = Math.floor(p / q);
+  while (f * q > p) f--;
+  while ((f + 1) * q <= p) f++;
+  return f;
+}
+
+/**
+ * Integer bounds propagation: each row bounds each of its cells by the range the others leave.
+ * Tightens `lo`/`hi` in place; every bound it derives holds for all integer solutions. Returns
+ * false when it finds there are none (some cell's bounds cross).
+ */
+function propagate(rows: readonly SparseRow[], lo: Float64Array, hi: Float64Array, budget: number): boolean {
+  const of: number[][] = Array.from({ length: lo.length }, () => []);
+  rows.forEach((row, e) => {
+    for (const c of row.cols) of[c].push(e);
+  });
+  const queued = new Uint8Array(rows.length).fill(1);
+  const queue = rows.map((_, e) => e);
+  for (let head = 0; head < queue.length && budget > 0; head++) {
+    const e = queue[head];
+    queued[e] = 0;
+    const { cols, vals, rhs } = rows[e];
+    budget -= 2 * cols.length;
+    // Range of Σ vals·x: finite parts and the number of unbounded terms each way.
+    let min = 0;
+    let max = 0;
+    let minInf = 0;
+    let maxInf = 0;
+    for (let i = 0; i < cols.length; i++) {
+      const a = vals[i];
+      const c = cols[i];
+      if (a > 0) {
+        min += a * lo[c];
+        if (hi[c] === Infinity) maxInf++;
+        else max += a * hi[c];
+      } else {
+        max += a * lo[c];
+        if (hi[c] === Infinity) minInf++;
+        else min += a * hi[c];
+      }
+    }
+    for (let i = 0; i < cols.length; i++) {
+      const a = vals[i];
+      const c = cols[i];
+      const unbounded = hi[c] === Infinity;
+      // Range of the other terms.
+      let oMin: number;
+      let oMax: number;
+      if (a > 0) {
+        oMin = minInf > 0 ? -Infinity : min - a * lo[c];
+        oMax = maxInf - (unbounded ? 1 : 0) > 0 ? Infinity : max - (unbounded ? 0 : a * hi[c]);
+      } else {
+        oMin = minInf - (unbounded ? 1 : 0) > 0 ? -Infinity : min - (unbounded ? 0 : a * hi[c]);
+        oMax = maxInf > 0 ? Infinity : max - a * lo[c];
+      }
+      // a·x = rhs − others ∈ [rhs − oMax, rhs − oMin].
+      const left = rhs - oMax;
+      const right = rhs - oMin;
+      let newLo = lo[c];
+      let newHi = hi[c];
+      if (a > 0) {
+        if (left !== -Infinity) newLo = Math.max(newLo, -floorDiv(-left, a));
+        if (right !== Infinity) newHi = Math.min(newHi, floorDiv(right, a));
+      } else {
+        if (right !== Infinity) newLo = Math.max(newLo, -floorDiv(right, -a));
+        if (left !== -Infinity) newHi = Math.min(newHi, floorDiv(-left, -a));
+      }
+      if (newLo > newHi) return false;
+      if (newLo > lo[c] || newHi < hi[c]) {
+        lo[c] = newLo;
+        hi[c] = newHi;
+        for (const f of of[c]) {
+          if (f !== e && !queued[f]) {
+            queued[f] = 1;
+            queue.push(f);
+          }
+        }
+      }
+    }
+  }
+  return true;
+}
