@@ -59,18 +59,36 @@ export interface AuditTable {
   readonly keys: readonly (readonly string[])[];
 }
 
-/** Search nodes and largest move (sum of |entries|) of a search for a witness among hidden cells. */
-const DFS_WITNESS_NODES = 300;
+/** Work (cells looked at) and largest move (sum of |entries|) of a search for a witness among hidden cells. */
+const DFS_WITNESS_WORK = 3_000;
 const DFS_WITNESS_SIZE = 12;
-/** Search nodes and largest move of a search for a repair among all cells. */
-const DFS_REPAIR_NODES = 20_000;
+/** Work and largest move of a search for a repair among all cells. */
+const DFS_REPAIR_WORK = 150_000;
 const DFS_REPAIR_SIZE = 24;
+/** Corners one box search may try, and how many more once it has found a box. */
+const BOX_WORK = 20_000;
+const BOX_REFINE_WORK = 2_000;
 /** The searches try moves of growing size, up to their largest. */
 const DFS_SIZES = [4, 8, 12, 16, 20, 24];
-/** Search nodes (all searches) one table may cost before the audit falls back to hiding all. */
-const AUDIT_WORK = 400_000;
+/**
+ * Work one table's audit may spend — arcs followed by graph searches, corners tried by box
+ * searches, nodes of move searches — before it falls back to hiding every cell (~50 ms).
+ */
+const AUDIT_WORK = 1_000_000;
 
 class OutOfWork extends Error {}
+
+/** The audit's work so far, shared by its searches; throws OutOfWork past `AUDIT_WORK`. */
+class Budget {
+  used = 0;
+  get left(): number {
+    return Math.max(0, AUDIT_WORK - this.used);
+  }
+  spend(units: number): void {
+    this.used += units;
+    if (this.used > AUDIT_WORK) throw new OutOfWork();
+  }
+}
 
 /** Checks a pattern and proposes cells to hide; keeps its proofs from one call to the next. */
 export class DeterminacyAudit {
@@ -78,6 +96,7 @@ export class DeterminacyAudit {
   private readonly inherent: Uint8Array;
   private readonly engine: Engine;
   private gaveUp = false;
+  readonly budget = new Budget();
   /** Whether the audit gave up and asked for every cell to be hidden. */
   get fellBack(): boolean {
     return this.gaveUp;
@@ -86,7 +105,7 @@ export class DeterminacyAudit {
   constructor(private readonly t: AuditTable) {
     this.covered = new Uint8Array(t.n);
     this.inherent = new Uint8Array(t.n);
-    this.engine = t.dims <= 2 ? new PlaneEngine(t) : new BoxEngine(t);
+    this.engine = t.dims <= 2 ? new PlaneEngine(t, this.budget) : new BoxEngine(t, this.budget);
   }
 
   /**
@@ -196,7 +215,10 @@ class PlaneEngine implements Engine {
   private readonly cost: Float64Array;
   private readonly hops: Int32Array;
 
-  constructor(private readonly t: AuditTable) {
+  constructor(
+    private readonly t: AuditTable,
+    private readonly budget: Budget,
+  ) {
     const { n, dims, cellLines, constrained, lineDim } = t;
     const lines = t.lineMembers.length;
     const mergedRow = lines;
@@ -287,6 +309,7 @@ class PlaneEngine implements Engine {
     this.seen[from] = stamp;
     while (head < tail) {
       const u = this.queue[head++];
+      this.budget.spend(this.adjStart[u + 1] - this.adjStart[u] + 1);
       for (let i = this.adjStart[u]; i < this.adjStart[u + 1]; i++) {
         const e = this.adjCell[i];
         if (e === skip || !suppressed[e]) continue;
@@ -318,6 +341,7 @@ class PlaneEngine implements Engine {
       if (done[u] === stamp) continue;
       done[u] = stamp;
       if (u === to) return { cells: this.path(from, to), cost: this.cost[to] };
+      this.budget.spend(2 * (this.adjStart[u + 1] - this.adjStart[u]) + 1);
       for (let i = this.adjStart[u]; i < this.adjStart[u + 1]; i++) {
         const e = this.adjCell[i];
         if (e === skip) continue;
@@ -401,8 +425,9 @@ class BoxEngine implements Engine {
   private readonly single: Uint8Array;
   /** Cells with at least one line below k, in rank order (they can rebalance the table total). */
   private readonly looseCells: number[] = [];
-  private proof: { rows: SparseRow[]; lo: Float64Array; hi: Float64Array } | null = null;
-  private work = 0;
+  /** Bounds propagated over the known sums, then over the sums and their reduced rows. */
+  private sums: Proof | null = null;
+  private reduced: Proof | null = null;
 
   // Depth-first search state.
   private readonly delta: Int32Array;
@@ -415,12 +440,16 @@ class BoxEngine implements Engine {
   /** Unit steps taken, as cell and direction (a cell may take several steps one way). */
   private readonly steps: number[] = [];
   private readonly stepSigns: number[] = [];
+  /** Work of the current move search (cells looked at) and its limit. */
   private nodes = 0;
   private nodeLimit = 0;
   private hiddenOnly = true;
   private suppressed: readonly boolean[] = [];
 
-  constructor(private readonly t: AuditTable) {
+  constructor(
+    private readonly t: AuditTable,
+    private readonly budget: Budget,
+  ) {
     const { n, dims, cellLines, lineMembers, constrained } = t;
     this.dims = dims;
     // Value ids per dimension, in order of first appearance in key order (only compared for
@@ -472,18 +501,21 @@ class BoxEngine implements Engine {
   }
 
   witness(cell: number, suppressed: readonly boolean[]): number[] | null {
-    return this.box(cell, suppressed, true) ?? this.moveSearch(cell, suppressed, true, DFS_WITNESS_NODES, DFS_WITNESS_SIZE);
+    return this.box(cell, suppressed, true) ?? this.moveSearch(cell, suppressed, true, DFS_WITNESS_WORK, DFS_WITNESS_SIZE);
   }
 
   repair(cell: number, suppressed: readonly boolean[]): number[] | typeof INHERENT | typeof UNKNOWN {
     // A box through the whole table proves the cell is not inherent; take the cheapest.
     const box = this.box(cell, suppressed, false);
     if (box) return box;
-    this.proof ??= this.prove();
-    if (this.proof.lo[cell] === this.proof.hi[cell]) return INHERENT;
-    const move = this.moveSearch(cell, suppressed, false, DFS_REPAIR_NODES, DFS_REPAIR_SIZE);
+    // No box: try to prove the cell inherent from the sums the attacker knows, then look for a
+    // longer move, and only then pay for elimination.
+    this.sums ??= this.prove(false);
+    if (this.pinned(this.sums, cell)) return INHERENT;
+    const move = this.moveSearch(cell, suppressed, false, DFS_REPAIR_WORK, DFS_REPAIR_SIZE);
     if (move) return move;
-    return this.probe(cell) ? INHERENT : UNKNOWN;
+    this.reduced ??= this.prove(true);
+    return this.pinned(this.reduced, cell) ? INHERENT : UNKNOWN;
   }
 
   /** The cell at value id `v` along dimension `d` from `cell`, or −1 when absent. */
@@ -504,6 +536,10 @@ class BoxEngine implements Engine {
     let bestSize = 0;
     let bestCost = Infinity;
     let bestFresh = Infinity;
+    // Work: corners tried. Past BOX_WORK the search stops; once a box is found it may spend
+    // BOX_REFINE_WORK more looking for a cheaper one.
+    let spent = 0;
+    let limit = BOX_WORK;
     corners[0] = cell;
     parity[0] = 0;
     const visit = (d: number, up: boolean, down: boolean, cost: number, fresh: number, paired: number): void => {
@@ -514,6 +550,7 @@ class BoxEngine implements Engine {
           for (let i = 0; i < size; i++) if (constrained[cellLines[corners[i] * dims + e]]) return;
         }
         best.set(corners.subarray(0, size));
+        if (bestSize === 0) limit = Math.min(limit, spent + BOX_REFINE_WORK);
         bestSize = size;
         bestCost = cost;
         bestFresh = fresh;
@@ -522,6 +559,7 @@ class BoxEngine implements Engine {
       const line = cellLines[cell * dims + d];
       const members = lineMembers[line];
       for (let m = 0; m < members.length; m++) {
+        if ((spent += size) > limit) return;
         const partner = members[m];
         if (partner === cell || (hiddenOnly && !suppressed[partner])) continue;
         const v = coord[partner * dims + d];
@@ -569,6 +607,7 @@ class BoxEngine implements Engine {
       single[d] = 0;
     };
     visit(0, canIncrease(t, cell), canDecrease(t, cell), 0, 0, 0);
+    this.budget.spend(spent);
     return bestSize > 0 ? Array.from(best.subarray(0, bestSize)) : null;
   }
 
@@ -597,8 +636,7 @@ class BoxEngine implements Engine {
       }
       return null;
     } finally {
-      this.work += this.nodes;
-      if (this.work > AUDIT_WORK) throw new OutOfWork();
+      this.budget.spend(this.nodes);
     }
   }
 
@@ -619,7 +657,8 @@ class BoxEngine implements Engine {
   }
 
   private dfs(size: number, max: number): boolean {
-    if (++this.nodes > this.nodeLimit) return false;
+    this.nodes += 1 + this.openCount;
+    if (this.nodes > this.nodeLimit) return false;
     const passes = this.hiddenOnly ? 1 : 2;
     if (this.openCount === 0) {
       if (this.totalImbalance === 0) return true;
@@ -627,6 +666,7 @@ class BoxEngine implements Engine {
       // Every constrained line balances but the total does not: a cell in a line below k must
       // move against it.
       const s = this.totalImbalance > 0 ? -1 : 1;
+      this.nodes += this.looseCells.length;
       for (let pass = 0; pass < passes; pass++) {
         for (const c of this.looseCells) {
           if (!this.usable(c, pass) || !this.canStep(c, s)) continue;
@@ -646,7 +686,9 @@ class BoxEngine implements Engine {
       const line = this.open[i];
       const s = this.imbalance[line] > 0 ? -1 : 1;
       let count = 0;
-      for (const c of this.t.lineMembers[line]) {
+      const members = this.t.lineMembers[line];
+      this.nodes += members.length;
+      for (const c of members) {
         if ((!this.hiddenOnly || this.usable(c, 0)) && this.canStep(c, s) && ++count >= bestCount) break;
       }
       if (count < bestCount) {
@@ -711,9 +753,9 @@ class BoxEngine implements Engine {
    * the cells they determine outright, and the reduced rows join the sums in bounds propagation
    * over integers (each cell ≥ 1, primaries ≤ k − 1). Elimination stops, unfinished but still
    * sound, after `ELIMINATION_WORK` operations or when a coefficient would leave the safe-integer
-   * range; propagation after `PROPAGATION_WORK` per cell.
+   * range; propagation after `PROPAGATION_WORK` per cell. Both count against the audit's work.
    */
-  private prove(): { rows: SparseRow[]; lo: Float64Array; hi: Float64Array } {
+  private prove(eliminating: boolean): Proof {
     const { t, dims } = this;
     const { n, k, counts, isPrimary, cellLines, lineMembers, constrained } = t;
     const rows: SparseRow[] = [];
@@ -728,10 +770,14 @@ class BoxEngine implements Engine {
     // Columns in key order while eliminating, so pivots do not depend on the input order.
     const pos = new Int32Array(n);
     t.byKey.forEach((c, p) => (pos[c] = p));
-    const reduced = eliminate(rows.map((r) => ({ ...r, cols: r.cols.map((c) => pos[c]) }))).map((r) => ({
-      ...r,
-      cols: r.cols.map((p) => t.byKey[p]),
-    }));
+    const elimination = eliminating
+      ? eliminate(
+          rows.map((r) => ({ ...r, cols: r.cols.map((c) => pos[c]) })),
+          Math.min(ELIMINATION_WORK, this.budget.left),
+        )
+      : { rows: [], work: 0 };
+    this.budget.spend(elimination.work);
+    const reduced = elimination.rows.map((r) => ({ ...r, cols: r.cols.map((p) => t.byKey[p]) }));
     // The table total minus one dimension's constrained lines: the sum of its lines below k.
     for (let d = 0; d < dims; d++) {
       const loose = t.byKey.filter((c) => !constrained[cellLines[c * dims + d]]);
@@ -746,28 +792,43 @@ class BoxEngine implements Engine {
       const c = r.cols[0];
       lo[c] = hi[c] = counts[c];
     }
-    propagate(all, lo, hi, PROPAGATION_WORK * (n + 16));
-    return { rows: all, lo, hi };
+    const of: number[][] = Array.from({ length: n }, () => []);
+    all.forEach((row, e) => {
+      for (const c of row.cols) of[c].push(e);
+    });
+    const run = propagate(all, of, lo, hi, all.map((_, e) => e), Math.min(PROPAGATION_WORK * (n + 16), this.budget.left));
+    this.budget.spend(run.work);
+    return { rows: all, of, lo, hi };
   }
 
   /**
    * Whether `cell` is pinned with every cell hidden, by refutation: propagation from "one more"
    * and from "one less" than its count each end with crossing bounds. Sound like `prove`.
    */
-  private probe(cell: number): boolean {
-    const { rows, lo, hi } = this.proof!;
+  private pinned(proof: Proof, cell: number): boolean {
+    const { rows, of, lo, hi } = proof;
+    if (lo[cell] === hi[cell]) return true;
     const count = this.t.counts[cell];
-    const budget = PROPAGATION_WORK * (this.t.n + 16);
     for (const [from, to] of [[count + 1, hi[cell]], [lo[cell], count - 1]]) {
       if (from > to) continue;
       const l = lo.slice();
       const h = hi.slice();
       l[cell] = from;
       h[cell] = to;
-      if (propagate(rows, l, h, budget)) return false;
+      const run = propagate(rows, of, l, h, of[cell], Math.min(PROPAGATION_WORK * (this.t.n + 16), this.budget.left));
+      this.budget.spend(run.work + this.t.n);
+      if (run.feasible) return false;
     }
     return true;
   }
+}
+
+/** What `prove` found: the equations, the rows holding each cell, bounds with every cell hidden. */
+interface Proof {
+  rows: SparseRow[];
+  of: number[][];
+  lo: Float64Array;
+  hi: Float64Array;
 }
 
 /** A linear equation Σ vals[i]·x[cols[i]] = rhs with integer coefficients. */
@@ -778,9 +839,9 @@ interface SparseRow {
 }
 
 /** Operations Gauss–Jordan elimination may spend on one table. */
-const ELIMINATION_WORK = 3_000_000;
+const ELIMINATION_WORK = 1_000_000;
 /** Row visits propagation may spend, per cell. */
-const PROPAGATION_WORK = 400;
+const PROPAGATION_WORK = 200;
 
 function gcd(a: number, b: number): number {
   a = Math.abs(a);
@@ -795,88 +856,107 @@ function gcd(a: number, b: number): number {
  * the reduced rows found so far: each is implied by the input, so the result is sound even when
  * work or the safe-integer range runs out and elimination stops early.
  */
-function eliminate(input: readonly SparseRow[]): SparseRow[] {
-  const rows: Array<Map<number, number>> = [];
-  const rhs: number[] = [];
-  const pivotRow = new Map<number, number>();
+function eliminate(input: readonly SparseRow[], limit: number): { rows: SparseRow[]; work: number } {
+  const rows: SparseRow[] = [];
   const pivots: number[] = [];
+  const pivotRow = new Map<number, number>();
   let work = 0;
-  /**
-   * row·a − other·b with a = other's and b = row's coefficient at `col` (which cancels), divided
-   * by the gcd of its entries and made positive at `sign`; null when a value leaves the
-   * safe-integer range. Never mutates its inputs.
-   */
-  const combine = (row: Map<number, number>, r: number, other: Map<number, number>, o: number, col: number, sign: number): [Map<number, number>, number] | null => {
-    const a = other.get(col)!;
-    const b = row.get(col)!;
-    const out = new Map<number, number>();
-    for (const [c, v] of row) out.set(c, v * a);
-    for (const [c, v] of other) {
-      const next = (out.get(c) ?? 0) - v * b;
-      if (next === 0) out.delete(c);
-      else out.set(c, next);
-    }
-    work += row.size + other.size;
-    let nr = r * a - o * b;
-    let g = Math.abs(nr);
-    for (const v of out.values()) {
-      if (!Number.isSafeInteger(v)) return null;
-      g = gcd(g, v);
-    }
-    if (!Number.isSafeInteger(nr)) return null;
-    const f = ((out.get(sign) ?? 1) < 0 ? -1 : 1) / (g || 1);
-    if (f !== 1) {
-      for (const [c, v] of out) out.set(c, v * f);
-      nr *= f;
-    }
-    return [out, nr];
-  };
   for (const next of input) {
-    if (work > ELIMINATION_WORK) break;
-    let row = new Map<number, number>();
-    next.cols.forEach((c, i) => row.set(c, next.vals[i]));
-    let r = next.rhs;
-    let ok = true;
-    for (const c of [...row.keys()]) {
-      const p = pivotRow.get(c);
-      if (p === undefined || !row.has(c)) continue;
-      const combined = combine(row, r, rows[p], rhs[p], c, -1);
-      if (!combined) {
-        ok = false;
-        break;
-      }
-      [row, r] = combined;
+    if (work > limit) break;
+    const order = next.cols.map((_, i) => i).sort((a, b) => next.cols[a] - next.cols[b]);
+    let row: SparseRow | null = { cols: order.map((i) => next.cols[i]), vals: order.map((i) => next.vals[i]), rhs: next.rhs };
+    // Earlier pivot rows hold no other pivot column, so one pass clears them all.
+    for (const c of row.cols.filter((col) => pivotRow.has(col))) {
+      const p = pivotRow.get(c)!;
+      row = cancel(row, rows[p], c, -1);
+      if (!row) break;
+      work += row.cols.length + rows[p].cols.length;
     }
-    if (!ok) break;
-    if (row.size === 0) continue;
-    let pivot = -1;
-    for (const [c, v] of row) {
-      const best = pivot < 0 ? Infinity : Math.abs(row.get(pivot)!);
-      if (Math.abs(v) < best || (Math.abs(v) === best && c < pivot)) pivot = c;
-    }
-    if (row.get(pivot)! < 0) {
-      for (const [c, v] of row) row.set(c, -v);
-      r = -r;
-    }
+    if (!row) break;
+    if (row.cols.length === 0) continue;
+    let at = 0;
+    for (let i = 1; i < row.cols.length; i++) if (Math.abs(row.vals[i]) < Math.abs(row.vals[at])) at = i;
+    const pivot = row.cols[at];
+    if (row.vals[at] < 0) row = { cols: row.cols, vals: row.vals.map((v) => -v), rhs: -row.rhs };
     // Clear the new pivot from the earlier rows; commit only when every row could be updated.
-    const updates: Array<[number, Map<number, number>, number]> = [];
+    const updates: Array<[number, SparseRow]> = [];
+    let ok = true;
     for (let i = 0; i < rows.length && ok; i++) {
-      if (!rows[i].has(pivot)) continue;
-      const combined = combine(rows[i], rhs[i], row, r, pivot, pivots[i]);
-      if (combined) updates.push([i, ...combined]);
-      else ok = false;
+      if (coefficient(rows[i], pivot) === 0) continue;
+      const updated = cancel(rows[i], row, pivot, pivots[i]);
+      if (updated) {
+        updates.push([i, updated]);
+        work += rows[i].cols.length + row.cols.length;
+      } else ok = false;
     }
+    work += rows.length;
     if (!ok) break;
-    for (const [i, updated, value] of updates) {
-      rows[i] = updated;
-      rhs[i] = value;
-    }
+    for (const [i, updated] of updates) rows[i] = updated;
     pivotRow.set(pivot, rows.length);
     pivots.push(pivot);
     rows.push(row);
-    rhs.push(r);
   }
-  return rows.map((row, i) => ({ cols: [...row.keys()], vals: [...row.values()], rhs: rhs[i] }));
+  return { rows, work };
+}
+
+/** Coefficient of column `col` in a row (columns ascending), 0 when absent. */
+function coefficient(row: SparseRow, col: number): number {
+  let lo = 0;
+  let hi = row.cols.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = row.cols[mid];
+    if (c === col) return row.vals[mid];
+    if (c < col) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+/**
+ * row·a − other·b, with a and b the two rows' coefficients at `col` so that it cancels, divided by
+ * the gcd of its entries and made positive at column `sign` (if present); null when a value leaves
+ * the safe-integer range. Columns ascending, like its inputs.
+ */
+function cancel(row: SparseRow, other: SparseRow, col: number, sign: number): SparseRow | null {
+  const a = coefficient(other, col);
+  const b = coefficient(row, col);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  let i = 0;
+  let j = 0;
+  let g = 0;
+  while (i < row.cols.length || j < other.cols.length) {
+    const ci = i < row.cols.length ? row.cols[i] : Infinity;
+    const cj = j < other.cols.length ? other.cols[j] : Infinity;
+    let v: number;
+    let c: number;
+    if (ci < cj) {
+      c = ci;
+      v = row.vals[i++] * a;
+    } else if (cj < ci) {
+      c = cj;
+      v = -other.vals[j++] * b;
+    } else {
+      c = ci;
+      v = row.vals[i++] * a - other.vals[j++] * b;
+    }
+    if (v === 0) continue;
+    if (!Number.isSafeInteger(v)) return null;
+    cols.push(c);
+    vals.push(v);
+    g = gcd(g, v);
+  }
+  let rhs = row.rhs * a - other.rhs * b;
+  if (!Number.isSafeInteger(rhs)) return null;
+  g = gcd(g, rhs);
+  const at = cols.indexOf(sign);
+  const f = (at >= 0 && vals[at] < 0 ? -1 : 1) / (g || 1);
+  if (f !== 1) {
+    for (let k = 0; k < vals.length; k++) vals[k] *= f;
+    rhs *= f;
+  }
+  return { cols, vals, rhs };
 }
 
 function floorDiv(p: number, q: number): number {
@@ -891,18 +971,23 @@ function floorDiv(p: number, q: number): number {
  * Tightens `lo`/`hi` in place; every bound it derives holds for all integer solutions. Returns
  * false when it finds there are none (some cell's bounds cross).
  */
-function propagate(rows: readonly SparseRow[], lo: Float64Array, hi: Float64Array, budget: number): boolean {
-  const of: number[][] = Array.from({ length: lo.length }, () => []);
-  rows.forEach((row, e) => {
-    for (const c of row.cols) of[c].push(e);
-  });
-  const queued = new Uint8Array(rows.length).fill(1);
-  const queue = rows.map((_, e) => e);
-  for (let head = 0; head < queue.length && budget > 0; head++) {
+function propagate(
+  rows: readonly SparseRow[],
+  of: readonly (readonly number[])[],
+  lo: Float64Array,
+  hi: Float64Array,
+  start: readonly number[],
+  limit: number,
+): { feasible: boolean; work: number } {
+  const queued = new Uint8Array(rows.length);
+  const queue = [...start];
+  for (const e of start) queued[e] = 1;
+  let work = 0;
+  for (let head = 0; head < queue.length && work < limit; head++) {
     const e = queue[head];
     queued[e] = 0;
     const { cols, vals, rhs } = rows[e];
-    budget -= 2 * cols.length;
+    work += 2 * cols.length;
     // Range of Σ vals·x: finite parts and the number of unbounded terms each way.
     let min = 0;
     let max = 0;
@@ -947,7 +1032,7 @@ function propagate(rows: readonly SparseRow[], lo: Float64Array, hi: Float64Arra
         if (right !== Infinity) newLo = Math.max(newLo, -floorDiv(right, -a));
         if (left !== -Infinity) newHi = Math.min(newHi, floorDiv(-left, -a));
       }
-      if (newLo > newHi) return false;
+      if (newLo > newHi) return { feasible: false, work };
       if (newLo > lo[c] || newHi < hi[c]) {
         lo[c] = newLo;
         hi[c] = newHi;
@@ -960,5 +1045,5 @@ function propagate(rows: readonly SparseRow[], lo: Float64Array, hi: Float64Arra
       }
     }
   }
-  return true;
+  return { feasible: true, work };
 }
