@@ -272,7 +272,6 @@ export function suppressSmallCells(cells: readonly SuppressionCell[], k: number)
     settleLines();
   }
 
-  if (process.env.SUPP2_WORK) console.log('WORK', audit.budget.used, audit.fellBack); // TEMP
   return audit.fellBack ? { suppressed, totalSuppressed, primary, complementary, hidAll: true } : { suppressed, totalSuppressed, primary, complementary };
 }
 
