@@ -63,7 +63,7 @@ export interface AuditTable {
 const DFS_WITNESS_WORK = 3_000;
 const DFS_WITNESS_SIZE = 12;
 /** Work and largest move of a search for a repair among all cells. */
-const DFS_REPAIR_WORK = 150_000;
+const DFS_REPAIR_WORK = 100_000;
 const DFS_REPAIR_SIZE = 24;
 /** Corners one box search may try, and how many more once it has found a box. */
 const BOX_WORK = 20_000;
@@ -74,7 +74,7 @@ const DFS_SIZES = [4, 8, 12, 16, 20, 24];
  * Work one table's audit may spend — arcs followed by graph searches, corners tried by box
  * searches, nodes of move searches — before it falls back to hiding every cell (~50 ms).
  */
-const AUDIT_WORK = 1_000_000;
+const AUDIT_WORK = 600_000;
 
 class OutOfWork extends Error {}
 
@@ -139,7 +139,7 @@ export class DeterminacyAudit {
   protect(cell: number, suppressed: readonly boolean[]): number[] {
     if (!this.t.totalShown || this.gaveUp || this.covered[cell] || this.inherent[cell]) return [];
     const hide = this.fix(cell, suppressed);
-    return hide === FALLBACK ? [] : hide;
+    return hide === FALLBACK ? this.fallBack(suppressed) : hide;
   }
 
   /** Visible cells of the cheapest move through `cell` (then counted as a witness). */
@@ -177,6 +177,10 @@ export class DeterminacyAudit {
 
 const FALLBACK = 'fallback' as const;
 const INHERENT = 'inherent' as const;
+/** Modes of a plane search (see `BoxEngine.planeCycle`). */
+const PROOF = 0;
+const WITNESS = 1;
+const REPAIR = 2;
 const UNKNOWN = 'unknown' as const;
 
 interface Engine {
@@ -425,6 +429,8 @@ class BoxEngine implements Engine {
   private readonly single: Uint8Array;
   /** Cells with at least one line below k, in rank order (they can rebalance the table total). */
   private readonly looseCells: number[] = [];
+  /** Planes along each pair of dimensions p < q (key p · dims + q), built on first use. */
+  private readonly planes = new Map<number, { of: Int32Array; cells: number[][] }>();
   /** Bounds propagated over the known sums, then over the sums and their reduced rows. */
   private sums: Proof | null = null;
   private reduced: Proof | null = null;
@@ -501,21 +507,164 @@ class BoxEngine implements Engine {
   }
 
   witness(cell: number, suppressed: readonly boolean[]): number[] | null {
-    return this.box(cell, suppressed, true) ?? this.moveSearch(cell, suppressed, true, DFS_WITNESS_WORK, DFS_WITNESS_SIZE);
+    const box = this.box(cell, suppressed, true);
+    if (box) return box;
+    for (let p = 0; p < this.dims; p++) {
+      for (let q = p + 1; q < this.dims; q++) {
+        const cycle = this.planeCycle(cell, p, q, WITNESS, suppressed);
+        if (cycle) return cycle.cells;
+      }
+    }
+    return this.moveSearch(cell, suppressed, true, DFS_WITNESS_WORK, DFS_WITNESS_SIZE);
   }
 
   repair(cell: number, suppressed: readonly boolean[]): number[] | typeof INHERENT | typeof UNKNOWN {
     // A box through the whole table proves the cell is not inherent; take the cheapest.
     const box = this.box(cell, suppressed, false);
     if (box) return box;
-    // No box: try to prove the cell inherent from the sums the attacker knows, then look for a
-    // longer move, and only then pay for elimination.
+    // No box. A cycle in a plane through the cell, of cells whose other lines are all below k,
+    // is a move too; a plane where no cycle runs through the cell even with all its cells hidden
+    // proves it inherent (its lines alone pin it).
+    let best: { cells: number[]; cost: number } | null = null;
+    for (let p = 0; p < this.dims; p++) {
+      for (let q = p + 1; q < this.dims; q++) {
+        if (!this.planeCycle(cell, p, q, PROOF, suppressed)) return INHERENT;
+        const cycle = this.planeCycle(cell, p, q, REPAIR, suppressed);
+        if (cycle && (!best || cycle.cost < best.cost || (cycle.cost === best.cost && cycle.cells.length < best.cells.length))) best = cycle;
+      }
+    }
+    if (best) return best.cells;
+    // Then the sums the attacker knows, a longer move, and only then elimination.
     this.sums ??= this.prove(false);
     if (this.pinned(this.sums, cell)) return INHERENT;
     const move = this.moveSearch(cell, suppressed, false, DFS_REPAIR_WORK, DFS_REPAIR_SIZE);
     if (move) return move;
     this.reduced ??= this.prove(true);
     return this.pinned(this.reduced, cell) ? INHERENT : UNKNOWN;
+  }
+
+  /** Cells of each plane along dimensions p < q (all other values fixed), in rank order. */
+  private plane(cell: number, p: number, q: number): readonly number[] {
+    const { dims, coord, t } = this;
+    let planes = this.planes.get(p * dims + q);
+    if (!planes) {
+      const id = new Map<string, number>();
+      const of = new Int32Array(t.n);
+      const cells: number[][] = [];
+      for (const c of t.byRank) {
+        let key = '';
+        for (let d = 0; d < dims; d++) if (d !== p && d !== q) key += `${coord[c * dims + d]},`;
+        let i = id.get(key);
+        if (i === undefined) {
+          id.set(key, (i = cells.length));
+          cells.push([]);
+        }
+        of[c] = i;
+        cells[i].push(c);
+      }
+      planes = { of, cells };
+      this.planes.set(p * dims + q, planes);
+    }
+    return planes.cells[planes.of[cell]];
+  }
+
+  /**
+   * A directed cycle through `cell` in its plane along dimensions p and q, as in two dimensions:
+   * each cell an edge from its line along q ("row") to its line along p ("column"), raising it
+   * an arc row → column, lowering it the reverse, where the bounds allow.
+   * - PROOF: all cells of the plane, lines below k free (one node: the plane's total is not
+   *   known). Null means the plane's lines alone pin the cell (exact for them: totally
+   *   unimodular), so it is inherent.
+   * - WITNESS / REPAIR: only cells whose lines along every other dimension are below k (the move
+   *   leaves those lines unbalanced), hidden ones for a witness; lines below k merge per side as
+   *   in two dimensions (the table total is known). REPAIR returns the cheapest cycle (sum of the
+   *   visible counts on it, then cells).
+   */
+  private planeCycle(cell: number, p: number, q: number, mode: number, suppressed: readonly boolean[]): { cells: number[]; cost: number } | null {
+    const { t, dims } = this;
+    const { cellLines, constrained, counts } = t;
+    const loose = (c: number): boolean => {
+      for (let d = 0; d < dims; d++) if (d !== p && d !== q && constrained[cellLines[c * dims + d]]) return false;
+      return true;
+    };
+    if (mode !== PROOF && !loose(cell)) return null;
+    const lines = t.lineMembers.length;
+    const node = (c: number, d: number): number => {
+      const line = cellLines[c * dims + d];
+      if (constrained[line]) return line;
+      if (mode === PROOF) return lines;
+      return d === q ? lines + 1 : lines + 2;
+    };
+    const edges: number[] = [];
+    for (const c of this.plane(cell, p, q)) {
+      if (c === cell) continue;
+      if (mode === WITNESS && !suppressed[c]) continue;
+      if (mode !== PROOF && !loose(c)) continue;
+      edges.push(c);
+    }
+    this.budget.spend(2 * edges.length + 1);
+    const row = node(cell, q);
+    const col = node(cell, p);
+    if (row === col) return canIncrease(t, cell) || canDecrease(t, cell) ? { cells: [cell], cost: 0 } : null;
+    // Local adjacency: node → edges, in rank order.
+    const adjacency = new Map<number, number[]>();
+    const link = (v: number, c: number): void => {
+      const list = adjacency.get(v);
+      if (list) list.push(c);
+      else adjacency.set(v, [c]);
+    };
+    for (const c of edges) {
+      link(node(c, q), c);
+      link(node(c, p), c);
+    }
+    const step = (u: number, c: number): number => {
+      const r = node(c, q);
+      if (r === u) return canIncrease(t, c) ? node(c, p) : -1;
+      return canDecrease(t, c) ? r : -1;
+    };
+    const search = (from: number, to: number): { cells: number[]; cost: number } | null => {
+      // Dijkstra on (cost of visible cells, cells); with WITNESS/PROOF costs are all 0, so it is
+      // a breadth-first search.
+      const dist = new Map<number, [number, number]>([[from, [0, 0]]]);
+      const via = new Map<number, number>();
+      const done = new Set<number>();
+      const heap = new MinHeap();
+      heap.push(0, 0, from);
+      while (heap.size > 0) {
+        const u = heap.pop();
+        if (done.has(u)) continue;
+        done.add(u);
+        if (u === to) {
+          const cells = [cell];
+          for (let v = to; v !== from; ) {
+            const c = via.get(v)!;
+            cells.push(c);
+            const r = node(c, q);
+            v = r === v ? node(c, p) : r;
+          }
+          return { cells, cost: dist.get(to)![0] };
+        }
+        const [cu, hu] = dist.get(u)!;
+        for (const c of adjacency.get(u) ?? []) {
+          const v = step(u, c);
+          if (v < 0 || done.has(v)) continue;
+          const cost = cu + (mode === REPAIR && !suppressed[c] ? counts[c] : 0);
+          const prev = dist.get(v);
+          if (!prev || cost < prev[0] || (cost === prev[0] && hu + 1 < prev[1])) {
+            dist.set(v, [cost, hu + 1]);
+            via.set(v, c);
+            heap.push(cost, hu + 1, v);
+          }
+        }
+      }
+      return null;
+    };
+    const up = canIncrease(t, cell) ? search(col, row) : null;
+    if (up && mode !== REPAIR) return up;
+    const down = canDecrease(t, cell) ? search(row, col) : null;
+    if (!up) return down;
+    if (!down) return up;
+    return down.cost < up.cost || (down.cost === up.cost && down.cells.length < up.cells.length) ? down : up;
   }
 
   /** The cell at value id `v` along dimension `d` from `cell`, or −1 when absent. */
@@ -697,15 +846,34 @@ class BoxEngine implements Engine {
         if (count === 0) return false;
       }
     }
+    // Candidates that close other open lines (or sit in lines below k) first, then free ones
+    // (hidden, or already moving) before visible ones, then rank.
     const s = this.imbalance[bestLine] > 0 ? -1 : 1;
+    const { cellLines, constrained } = this.t;
+    const candidates: number[] = [];
+    const score: number[] = [];
     for (let pass = 0; pass < passes; pass++) {
       for (const c of this.t.lineMembers[bestLine]) {
         if (!this.usable(c, pass) || !this.canStep(c, s)) continue;
-        this.step(c, s);
-        if (this.dfs(size + 1, max)) return true;
-        this.unstep();
-        if (this.nodes > this.nodeLimit) return false;
+        let gain = 0;
+        for (let d = 0; d < this.dims; d++) {
+          const line = cellLines[c * this.dims + d];
+          if (line === bestLine || !constrained[line]) continue;
+          const imbalance = this.imbalance[line];
+          gain += imbalance * s < 0 ? 1 : imbalance === 0 ? -1 : -2;
+        }
+        candidates.push(c);
+        score.push(gain * 2 - pass);
       }
+    }
+    this.nodes += candidates.length * this.dims;
+    const order = candidates.map((_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+    for (const i of order) {
+      const c = candidates[i];
+      this.step(c, s);
+      if (this.dfs(size + 1, max)) return true;
+      this.unstep();
+      if (this.nodes > this.nodeLimit) return false;
     }
     return false;
   }
@@ -839,7 +1007,7 @@ interface SparseRow {
 }
 
 /** Operations Gauss–Jordan elimination may spend on one table. */
-const ELIMINATION_WORK = 1_000_000;
+const ELIMINATION_WORK = 200_000;
 /** Row visits propagation may spend, per cell. */
 const PROPAGATION_WORK = 200;
 
