@@ -63,8 +63,10 @@ export interface AuditTable {
 const DFS_WITNESS_WORK = 3_000;
 const DFS_WITNESS_SIZE = 12;
 /** Work and largest move of a search for a repair among all cells. */
-const DFS_REPAIR_WORK = 100_000;
+const DFS_REPAIR_WORK = 40_000;
 const DFS_REPAIR_SIZE = 24;
+/** Work (propagation steps) of one exact search for a move through a cell. */
+const EXACT_WORK = 60_000;
 /** Corners one box search may try, and how many more once it has found a box. */
 const BOX_WORK = 20_000;
 const BOX_REFINE_WORK = 2_000;
@@ -429,6 +431,19 @@ class BoxEngine implements Engine {
   private readonly single: Uint8Array;
   /** Cells with at least one line below k, in rank order (they can rebalance the table total). */
   private readonly looseCells: number[] = [];
+  /** Plane search scratch, indexed by node (line ids, then the merged nodes) or adjacency entry. */
+  private readonly scratch: {
+    stamp: number;
+    seen: Int32Array;
+    head: Int32Array;
+    done: Int32Array;
+    reached: Int32Array;
+    via: Int32Array;
+    cost: Float64Array;
+    hops: Int32Array;
+    next: Int32Array;
+    entry: Int32Array;
+  };
   /** Planes along each pair of dimensions p < q (key p · dims + q), built on first use. */
   private readonly planes = new Map<number, { of: Int32Array; cells: number[][] }>();
   /** Bounds propagated over the known sums, then over the sums and their reduced rows. */
@@ -500,6 +515,19 @@ class BoxEngine implements Engine {
         }
       }
     }
+    const nodes = lineMembers.length + 3;
+    this.scratch = {
+      stamp: 0,
+      seen: new Int32Array(nodes),
+      head: new Int32Array(nodes),
+      done: new Int32Array(nodes),
+      reached: new Int32Array(nodes),
+      via: new Int32Array(nodes),
+      cost: new Float64Array(nodes),
+      hops: new Int32Array(nodes),
+      next: new Int32Array(2 * n),
+      entry: new Int32Array(2 * n),
+    };
     this.delta = new Int32Array(n);
     this.imbalance = new Int32Array(lineMembers.length);
     this.openPos = new Int32Array(lineMembers.length).fill(-1);
@@ -537,10 +565,79 @@ class BoxEngine implements Engine {
     // Then the sums the attacker knows, a longer move, and only then elimination.
     this.sums ??= this.prove(false);
     if (this.pinned(this.sums, cell)) return INHERENT;
+    const exact = this.exactMove(cell);
+    if (exact) return exact;
     const move = this.moveSearch(cell, suppressed, false, DFS_REPAIR_WORK, DFS_REPAIR_SIZE);
     if (move) return move;
     this.reduced ??= this.prove(true);
     return this.pinned(this.reduced, cell) ? INHERENT : UNKNOWN;
+  }
+
+  /**
+   * Exact search, bounded by EXACT_WORK: a second integer table that agrees with all the sums the
+   * attacker knows (every cell hidden) and differs in `cell`. Branches on the open cell with the
+   * fewest values left — its true value first, so the table found differs in few cells — and
+   * propagates bounds after each choice; a complete table is checked against every sum. Returns
+   * the cells that differ (a move), INHERENT when the whole search space holds no such table, or
+   * null when the work ran out first.
+   */
+  private exactMove(cell: number): number[] | typeof INHERENT | null {
+    const { rows, of, lo, hi } = this.sums!;
+    const { counts, n } = this.t;
+    const limit = Math.min(EXACT_WORK, this.budget.left);
+    let work = 0;
+    let cut = false;
+    const holds = (x: Float64Array): boolean => {
+      for (const row of rows) {
+        let sum = 0;
+        for (let i = 0; i < row.cols.length; i++) sum += row.vals[i] * x[row.cols[i]];
+        if (sum !== row.rhs) return false;
+      }
+      return true;
+    };
+    const search = (l: Float64Array, h: Float64Array, start: readonly number[]): Float64Array | null => {
+      if (work >= limit) {
+        cut = true;
+        return null;
+      }
+      const run = propagate(rows, of, l, h, start, limit - work);
+      work += run.work + n;
+      if (!run.feasible) return null;
+      let v = -1;
+      for (let c = 0; c < n; c++) if (l[c] < h[c] && (v < 0 || h[c] - l[c] < h[v] - l[v])) v = c;
+      if (v < 0) return holds(l) ? l : null;
+      const truth = counts[v];
+      const mid = Math.floor((l[v] + h[v]) / 2);
+      const ranges =
+        truth >= l[v] && truth <= h[v]
+          ? [[truth, truth], [l[v], truth - 1], [truth + 1, h[v]]]
+          : [[l[v], mid], [mid + 1, h[v]]];
+      for (const [from, to] of ranges) {
+        if (from > to) continue;
+        const l2 = l.slice();
+        const h2 = h.slice();
+        l2[v] = from;
+        h2[v] = to;
+        const found = search(l2, h2, of[v]);
+        if (found || cut) return found;
+      }
+      return null;
+    };
+    try {
+      for (const [from, to] of [[lo[cell], counts[cell] - 1], [counts[cell] + 1, hi[cell]]]) {
+        if (from > to) continue;
+        const l = lo.slice();
+        const h = hi.slice();
+        l[cell] = from;
+        h[cell] = to;
+        const found = search(l, h, of[cell]);
+        if (found) return this.t.byKey.filter((c) => found[c] !== counts[c]);
+        if (cut) return null;
+      }
+      return INHERENT;
+    } finally {
+      this.budget.spend(work);
+    }
   }
 
   /** Cells of each plane along dimensions p < q (all other values fixed), in rank order. */
@@ -581,7 +678,7 @@ class BoxEngine implements Engine {
    *   visible counts on it, then cells).
    */
   private planeCycle(cell: number, p: number, q: number, mode: number, suppressed: readonly boolean[]): { cells: number[]; cost: number } | null {
-    const { t, dims } = this;
+    const { t, dims, scratch } = this;
     const { cellLines, constrained, counts } = t;
     const loose = (c: number): boolean => {
       for (let d = 0; d < dims; d++) if (d !== p && d !== q && constrained[cellLines[c * dims + d]]) return false;
@@ -595,68 +692,72 @@ class BoxEngine implements Engine {
       if (mode === PROOF) return lines;
       return d === q ? lines + 1 : lines + 2;
     };
-    const edges: number[] = [];
-    for (const c of this.plane(cell, p, q)) {
-      if (c === cell) continue;
-      if (mode === WITNESS && !suppressed[c]) continue;
-      if (mode !== PROOF && !loose(c)) continue;
-      edges.push(c);
-    }
-    this.budget.spend(2 * edges.length + 1);
     const row = node(cell, q);
     const col = node(cell, p);
     if (row === col) return canIncrease(t, cell) || canDecrease(t, cell) ? { cells: [cell], cost: 0 } : null;
-    // Local adjacency: node → edges, in rank order.
-    const adjacency = new Map<number, number[]>();
+    // Adjacency as linked lists over the plane's edges, in rank order.
+    const stamp = ++scratch.stamp;
+    const { head, next, entry, seen, done, via, cost, hops } = scratch;
+    const plane = this.plane(cell, p, q);
+    let entries = 0;
     const link = (v: number, c: number): void => {
-      const list = adjacency.get(v);
-      if (list) list.push(c);
-      else adjacency.set(v, [c]);
+      if (seen[v] !== stamp) {
+        seen[v] = stamp;
+        head[v] = -1;
+      }
+      entry[entries] = c;
+      next[entries] = head[v];
+      head[v] = entries++;
     };
-    for (const c of edges) {
+    for (let i = plane.length - 1; i >= 0; i--) {
+      const c = plane[i];
+      if (c === cell || (mode === WITNESS && !suppressed[c]) || (mode !== PROOF && !loose(c))) continue;
       link(node(c, q), c);
       link(node(c, p), c);
     }
-    const step = (u: number, c: number): number => {
-      const r = node(c, q);
-      if (r === u) return canIncrease(t, c) ? node(c, p) : -1;
-      return canDecrease(t, c) ? r : -1;
-    };
+    this.budget.spend(8 * plane.length + 1);
     const search = (from: number, to: number): { cells: number[]; cost: number } | null => {
-      // Dijkstra on (cost of visible cells, cells); with WITNESS/PROOF costs are all 0, so it is
-      // a breadth-first search.
-      const dist = new Map<number, [number, number]>([[from, [0, 0]]]);
-      const via = new Map<number, number>();
-      const done = new Set<number>();
+      // Dijkstra on (cost of visible cells, cells); for WITNESS and PROOF costs are all 0.
+      const run = ++scratch.stamp;
       const heap = new MinHeap();
-      heap.push(0, 0, from);
+      const reach = (v: number, c: number, h: number, e: number): void => {
+        if (done[v] === run) return;
+        if (scratch.reached[v] === run && (c > cost[v] || (c === cost[v] && h >= hops[v]))) return;
+        scratch.reached[v] = run;
+        cost[v] = c;
+        hops[v] = h;
+        via[v] = e;
+        heap.push(c, h, v);
+      };
+      via[from] = -1;
+      reach(from, 0, 0, -1);
+      let steps = 0;
       while (heap.size > 0) {
         const u = heap.pop();
-        if (done.has(u)) continue;
-        done.add(u);
+        if (done[u] === run) continue;
+        done[u] = run;
         if (u === to) {
+          this.budget.spend(steps);
           const cells = [cell];
           for (let v = to; v !== from; ) {
-            const c = via.get(v)!;
+            const c = via[v];
             cells.push(c);
             const r = node(c, q);
             v = r === v ? node(c, p) : r;
           }
-          return { cells, cost: dist.get(to)![0] };
+          return { cells, cost: cost[to] };
         }
-        const [cu, hu] = dist.get(u)!;
-        for (const c of adjacency.get(u) ?? []) {
-          const v = step(u, c);
-          if (v < 0 || done.has(v)) continue;
-          const cost = cu + (mode === REPAIR && !suppressed[c] ? counts[c] : 0);
-          const prev = dist.get(v);
-          if (!prev || cost < prev[0] || (cost === prev[0] && hu + 1 < prev[1])) {
-            dist.set(v, [cost, hu + 1]);
-            via.set(v, c);
-            heap.push(cost, hu + 1, v);
-          }
+        if (seen[u] !== stamp) continue;
+        for (let i = head[u]; i >= 0; i = next[i]) {
+          steps += 4;
+          const c = entry[i];
+          const r = node(c, q);
+          const v = r === u ? (canIncrease(t, c) ? node(c, p) : -1) : canDecrease(t, c) ? r : -1;
+          if (v < 0) continue;
+          reach(v, cost[u] + (mode === REPAIR && !suppressed[c] ? counts[c] : 0), hops[u] + 1, c);
         }
       }
+      this.budget.spend(steps);
       return null;
     };
     const up = canIncrease(t, cell) ? search(col, row) : null;
