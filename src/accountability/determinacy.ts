@@ -583,7 +583,7 @@ class BoxEngine implements Engine {
    */
   private exactMove(cell: number): number[] | typeof INHERENT | null {
     const { rows, of, lo, hi } = this.sums!;
-    const { counts, n } = this.t;
+    const { counts, n, byKey } = this.t;
     const limit = Math.min(EXACT_WORK, this.budget.left);
     let work = 0;
     let cut = false;
@@ -604,7 +604,7 @@ class BoxEngine implements Engine {
       work += run.work + n;
       if (!run.feasible) return null;
       let v = -1;
-      for (let c = 0; c < n; c++) if (l[c] < h[c] && (v < 0 || h[c] - l[c] < h[v] - l[v])) v = c;
+      for (const c of byKey) if (l[c] < h[c] && (v < 0 || h[c] - l[c] < h[v] - l[v])) v = c;
       if (v < 0) return holds(l) ? l : null;
       const truth = counts[v];
       const mid = Math.floor((l[v] + h[v]) / 2);
