@@ -217,6 +217,7 @@ class PlaneEngine implements Engine {
   private readonly seen: Int32Array;
   private readonly via: Int32Array;
   private readonly queue: Int32Array;
+  private readonly settled: Int32Array;
   private stamp = 0;
   private readonly cost: Float64Array;
   private readonly hops: Int32Array;
@@ -259,6 +260,7 @@ class PlaneEngine implements Engine {
     this.seen = new Int32Array(this.nodeCount);
     this.via = new Int32Array(this.nodeCount);
     this.queue = new Int32Array(this.nodeCount);
+    this.settled = new Int32Array(this.nodeCount);
     this.cost = new Float64Array(this.nodeCount);
     this.hops = new Int32Array(this.nodeCount);
   }
@@ -336,7 +338,7 @@ class PlaneEngine implements Engine {
    */
   private cheapest(from: number, to: number, skip: number, suppressed: readonly boolean[]): { cells: number[]; cost: number } | null {
     const stamp = ++this.stamp;
-    const done = this.queue; // reused as a "settled" stamp array
+    const done = this.settled;
     const heap = new MinHeap();
     this.seen[from] = stamp;
     this.cost[from] = 0;

@@ -219,6 +219,6 @@ export function unprotectedLines(cells: readonly SuppressionCell[], k: number, s
  * Cells recoverable even with every cell hidden: no suppression inside the table can protect
  * them (hiding more only removes knowledge, so this is the floor of any pattern).
  */
-export function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean): Set<number> {
-  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed));
+export function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean, budget?: number): Set<number> {
+  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed, budget));
 }
