@@ -25,17 +25,24 @@
  *   cycle (alternating +1/−1, respecting bounds) runs through it: breadth-first search finds
  *   witnesses, Dijkstra the cheapest repair, and "no cycle in the whole table" proves a cell
  *   inherent.
- * - 3 or more dimensions: sound but not complete. Witnesses and repairs are boxes (2×2×…×2 moves,
- *   or fewer corners along dimensions whose lines are all below k) and then ±1 moves found by a
- *   bounded depth-first search; a cell is left as inherent only when interval propagation over the
- *   attacker's equations (lines, total, and the total minus the constrained lines of one
- *   dimension) pins it. A cell that is neither freed nor proven inherent within the work bounds
- *   (`DFS_*`, `AUDIT_WORK`) makes the audit fall back to hiding every cell of the table: with
- *   everything hidden only inherently recoverable cells can be solved, by definition, so the
- *   fallback is safe, only costly. It never publishes a pattern it has not checked.
+ * - 3 or more dimensions: sound but not complete (integer points of 3-way line constraints are
+ *   NP-hard in general). A cell is freed, in this order, by a box (a 2 × 2 × … move, or fewer
+ *   corners along dimensions whose lines are all below k), by a cycle in a plane through it made of
+ *   cells whose other lines are all below k, by a bounded exact search for a second table that
+ *   differs in it (branch and bound with bounds propagation, each table found checked against
+ *   every sum), or by a bounded depth-first search for a move. It is left as inherent only on a
+ *   proof: a plane through it whose own lines pin it (exact for that plane: two dimensions),
+ *   bounds propagation over the attacker's sums (lines, total, and the total less one
+ *   dimension's constrained lines) with probing, the exact search exhausting its space, or exact
+ *   elimination (integer Gauss–Jordan) showing the sums determine it. When a cell is neither freed
+ *   nor proven within the work bounds (`BOX_WORK`, `EXACT_WORK`, `DFS_*`, `ELIMINATION_WORK`,
+ *   `PROPAGATION_WORK`, and `AUDIT_WORK` for the whole table, about 30–50 ms), the audit falls back
+ *   to hiding every cell of the table: with everything hidden only inherently recoverable cells
+ *   can be solved, by definition, so the fallback is safe, only costly. It never passes a cell it
+ *   has not checked.
  *
  * Deterministic: everything is ordered by line id, rank (count, then key) or canonical key
- * position, never by input order; work bounds count search nodes, not time.
+ * position, never by input order; work bounds count search steps, not time.
  */
 
 export interface AuditTable {
@@ -74,7 +81,8 @@ const BOX_REFINE_WORK = 2_000;
 const DFS_SIZES = [4, 8, 12, 16, 20, 24];
 /**
  * Work one table's audit may spend — arcs followed by graph searches, corners tried by box
- * searches, nodes of move searches — before it falls back to hiding every cell (~50 ms).
+ * searches, cells looked at by move searches, propagation and elimination steps — before it falls
+ * back to hiding every cell (measured at 30–50 ms on a loaded two-core machine).
  */
 const AUDIT_WORK = 600_000;
 
@@ -1019,12 +1027,14 @@ class BoxEngine implements Engine {
   }
 
   /**
-   * Cells the attacker can pin with every cell hidden (so no pattern protects them). Sound, not
-   * complete: exact elimination of the known sums (constrained lines and the table total) gives
-   * the cells they determine outright, and the reduced rows join the sums in bounds propagation
-   * over integers (each cell ≥ 1, primaries ≤ k − 1). Elimination stops, unfinished but still
-   * sound, after `ELIMINATION_WORK` operations or when a coefficient would leave the safe-integer
-   * range; propagation after `PROPAGATION_WORK` per cell. Both count against the audit's work.
+   * Bounds on every cell with every cell hidden, from the sums the attacker knows (constrained
+   * lines, the table total, the total less one dimension's constrained lines), propagated over
+   * integers (each cell ≥ 1, primaries ≤ k − 1); a cell whose bounds meet is pinned whatever is
+   * hidden. With `eliminating`, exact elimination of the sums first gives the cells they determine
+   * outright, and its reduced rows join the propagation. Sound, not complete: elimination stops,
+   * unfinished but still sound, after `ELIMINATION_WORK` operations or when a coefficient would
+   * leave the safe-integer range; propagation after `PROPAGATION_WORK` per cell. Both count
+   * against the audit's work.
    */
   private prove(eliminating: boolean): Proof {
     const { t, dims } = this;
