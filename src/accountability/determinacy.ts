@@ -143,8 +143,9 @@ export class DeterminacyAudit {
   }
 
   /**
-   * Protects one hidden cell up front, before the line rule runs: the cells of the cheapest move
-   * through it (to hide), or [] when it is protected already or cannot be (left for `next`).
+   * Protects one hidden cell up front, before the line rule runs: the visible cells of the
+   * cheapest move through it (to hide), [] when it is protected already or inherently
+   * recoverable, or every visible cell when the audit gives up (see `next`).
    */
   protect(cell: number, suppressed: readonly boolean[]): number[] {
     if (!this.t.totalShown || this.gaveUp || this.covered[cell] || this.inherent[cell]) return [];
@@ -444,15 +445,16 @@ class MinHeap {
 }
 
 /**
- * Three or more dimensions: boxes first (each dimension contributes a pair of values, or a single
- * value where every line of the box along it is below k), then a bounded depth-first search for
- * ±1 moves that balances one constrained line at a time (the line with the fewest candidates
- * first). A cell is left as inherent only when interval propagation proves it determined with every
- * cell hidden.
+ * Three or more dimensions. Moves, cheapest kinds first: boxes (each dimension contributes a pair
+ * of values, or a single value where every line of the box along it is below k), cycles in a plane
+ * of cells whose other lines are below k, a bounded exact search over all cells, and a bounded
+ * depth-first search that balances one constrained line at a time. Proofs that a cell is inherent:
+ * a plane whose own lines pin it, bounds propagation over the known sums (with probing), the exact
+ * search exhausting its space, and elimination. See the file header for the guarantees.
  */
 class BoxEngine implements Engine {
   private readonly dims: number;
-  /** Value id of each cell along each dimension (ids in code-unit order per dimension). */
+  /** Value id of each cell along each dimension (ids by first appearance in key order). */
   private readonly coord: Int32Array;
   /** Cell of line `l` at value id `v` along the line's dimension, at `l * width + v` (−1: none). */
   private readonly slot: Int32Array | Map<number, number>;
