@@ -82,7 +82,8 @@ const NONE = -1;
  * What is guaranteed (for the attacker who knows the visible cells, every line total ≥ k, the
  * table total unless suppressed, that present cells are ≥ 1 and primaries ≤ k − 1):
  * - one and two dimensions: no hidden cell can be solved unless it is inherently recoverable
- *   (the audit is exact there);
+ *   (the audit is exact there; only tables of several thousand cells exceed its work bound and
+ *   fall back as below);
  * - three or more: the same for every pattern returned, because the audit only passes a cell on
  *   a verified move or a proof; when it cannot settle a cell within its work bounds it hides every
  *   cell of the table instead (`hidAll`), which is safe but loses the table. That is rare in small
