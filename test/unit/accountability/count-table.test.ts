@@ -106,21 +106,29 @@ describe('count tables from the in-process cube', () => {
     );
   });
 
-  it('for reporters: no suppressed cell of a one-dimension table can be solved from visible cells and totals, unless no pattern could hide it', () => {
+  it('for reporters: no suppressed cell of a table of up to three dimensions can be solved from visible cells and totals, unless no pattern could hide it', () => {
+    let gaveUp = 0;
     fc.assert(
-      fc.property(dataset, fc.constantFrom(...APPLICATION_DIMENSIONS), filterArb, fc.integer({ min: 3, max: 12 }), (rows, dim, filter, k) => {
-        const exact = countTable(cubeOf(rows), query([dim], filter, true), k);
-        const table = countTable(cubeOf(rows), query([dim], filter, false), k);
+      fc.property(dataset, groupBy(3).filter((dims) => dims.length > 0), filterArb, fc.integer({ min: 3, max: 12 }), (rows, dims, filter, k) => {
+        const exact = countTable(cubeOf(rows), query(dims, filter, true), k);
+        const table = countTable(cubeOf(rows), query(dims, filter, false), k);
         const cells = exact.cells.map((c) => ({ key: c.values, count: c.count! }));
-        const recovered = recoverableCells(cells, k, table.cells.map((c) => c.suppressed), table.total === null);
-        // Cells that would be recoverable with every cell hidden (e.g. two cells at k − 1 under a
-        // published total of 2k − 2) cannot be protected inside the table at all.
-        const inherent = inherentlyRecoverable(cells, k, table.total === null);
-        expect(recovered.filter((i) => !inherent.has(i))).toEqual([]);
+        try {
+          const recovered = recoverableCells(cells, k, table.cells.map((c) => c.suppressed), table.total === null, 300_000);
+          if (recovered.length === 0) return;
+          // Cells that would be recoverable with every cell hidden (e.g. two cells at k − 1 under a
+          // published total of 2k − 2) cannot be protected inside the table at all.
+          const inherent = inherentlyRecoverable(cells, k, table.total === null, 300_000);
+          expect(recovered.filter((i) => !inherent.has(i))).toEqual([]);
+        } catch (error) {
+          if (!String(error).includes('search budget exceeded')) throw error;
+          gaveUp++;
+        }
       }),
       { numRuns: 400 },
     );
-  });
+    expect(gaveUp).toBeLessThanOrEqual(4);
+  }, 30_000);
 
   it('exact while the cube changes: rollups kept by earlier queries follow every later change, including values first seen after they were built', () => {
     // Each step applies a batch (some cells moving out again, as outcomes do) and then asks a

@@ -69,6 +69,32 @@ export function recoverableCells(
   const tableTotal = cells.reduce((s, c) => s + c.count, 0);
   if (!totalSuppressed) addConstraint(cells.map((_, i) => i), tableTotal);
 
+  // Implied sums, to let propagation prune more: where one sum's cells include another's, their
+  // difference is a sum too (e.g. the table total less some lines), repeatedly (up to a few
+  // hundred sums). Adding equations every solution satisfies keeps the search exact.
+  const words = Math.ceil(hidden.length / 32) || 1;
+  const maskOf = (vars: readonly number[]): Uint32Array => {
+    const mask = new Uint32Array(words);
+    for (const v of vars) mask[v >>> 5] |= 1 << (v & 31);
+    return mask;
+  };
+  const masks = constraints.map((c) => maskOf(c.vars));
+  const keys = new Set(masks.map((m) => m.join(',')));
+  for (let i = 0; i < constraints.length && constraints.length < 300; i++) {
+    for (let j = 0; j < constraints.length && constraints.length < 300; j++) {
+      if (i === j || constraints[j].vars.length >= constraints[i].vars.length) continue;
+      const big = masks[i];
+      const small = masks[j];
+      if (!small.every((w, x) => (w & ~big[x]) === 0)) continue;
+      const rest = big.map((w, x) => w & ~small[x]);
+      const key = rest.join(',');
+      if (keys.has(key)) continue;
+      keys.add(key);
+      masks.push(rest);
+      constraints.push({ vars: constraints[i].vars.filter((v) => (rest[v >>> 5] & (1 << (v & 31))) !== 0), rhs: constraints[i].rhs - constraints[j].rhs });
+    }
+  }
+
   const lb = hidden.map(() => 1);
   const ub = hidden.map((cell) => (cells[cell].count < k ? k - 1 : Infinity));
   const byVar: Constraint[][] = hidden.map(() => []);
@@ -78,52 +104,84 @@ export function recoverableCells(
   const free = hidden.map((_, v) => byVar[v].length === 0 && ub[v] > lb[v]);
 
   let nodes = 0;
-  const value = new Array<number>(hidden.length).fill(0);
-  const assigned = new Array<boolean>(hidden.length).fill(false);
 
-  const consistent = (): boolean => {
-    for (const c of constraints) {
-      let rem = c.rhs;
-      let lo = 0;
-      let hi = 0;
-      for (const v of c.vars) {
-        if (assigned[v]) rem -= value[v];
-        else {
-          lo += lb[v];
-          hi += ub[v];
+  /**
+   * Narrows each variable's range [lo, hi] by every constraint (a variable can be no more than the
+   * constraint's sum less the others' minima, no less than the sum less their maxima) until nothing
+   * changes; false when some range empties. Only values no solution takes are removed.
+   */
+  const propagate = (lo: number[], hi: number[]): boolean => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const c of constraints) {
+        let sumLo = 0;
+        let sumHi = 0;
+        for (const w of c.vars) {
+          sumLo += lo[w];
+          sumHi += hi[w];
+        }
+        if (c.rhs < sumLo || c.rhs > sumHi) return false;
+        for (const w of c.vars) {
+          const newLo = Math.max(lo[w], c.rhs - (sumHi - hi[w]));
+          const newHi = Math.min(hi[w], c.rhs - (sumLo - lo[w]));
+          if (newLo > newHi) return false;
+          if (newLo !== lo[w] || newHi !== hi[w]) {
+            sumLo += newLo - lo[w];
+            sumHi += newHi - hi[w];
+            lo[w] = newLo;
+            hi[w] = newHi;
+            changed = true;
+          }
         }
       }
-      if (rem < lo || rem > hi) return false;
     }
     return true;
   };
 
-  /** Depth-first search for one full solution, `order[0]` restricted to values ≠ `avoid`. */
-  const solve = (order: number[], depth: number, avoid: number | undefined): number[] | undefined => {
+  /**
+   * One integer solution within [lo, hi], or undefined when there is none: propagate, then split
+   * the range of the open variable with the fewest values left in two halves and search both.
+   */
+  const solve = (lo: number[], hi: number[]): number[] | undefined => {
     if (++nodes > budget) throw new Error('exact solver: search budget exceeded');
-    if (depth === order.length) return value.slice();
-    const v = order[depth];
-    const top = Number.isFinite(ub[v]) ? ub[v] : lb[v] + 1;
-    for (let x = lb[v]; x <= top; x++) {
-      if (depth === 0 && x === avoid) continue;
-      value[v] = x;
-      assigned[v] = true;
-      const found = consistent() ? solve(order, depth + 1, avoid) : undefined;
-      assigned[v] = false;
+    if (!propagate(lo, hi)) return undefined;
+    let v = -1;
+    for (const w of vars) if (lo[w] < hi[w] && (v < 0 || hi[w] - lo[w] < hi[v] - lo[v])) v = w;
+    if (v < 0) return lo.slice();
+    const mid = Math.floor((lo[v] + hi[v]) / 2);
+    for (const [from, to] of [[lo[v], mid], [mid + 1, hi[v]]]) {
+      const nextLo = lo.slice();
+      const nextHi = hi.slice();
+      nextLo[v] = from;
+      nextHi[v] = to;
+      const found = solve(nextLo, nextHi);
       if (found) return found;
     }
     return undefined;
   };
 
   const vars = hidden.map((_, v) => v).filter((v) => !free[v]);
-  const first = solve(vars, 0, undefined);
+  // Free variables stay out of the search (they appear in no constraint).
+  const startLo = lb.slice();
+  const startHi = ub.map((u, v) => (free[v] ? lb[v] : u));
+  const first = solve(startLo.slice(), startHi.slice());
   if (!first) throw new Error('exact solver: the true table should always be a solution');
   const seen = hidden.map((_, v) => new Set<number>(free[v] ? [1, 2] : [first[v]]));
   for (const v of vars) {
     if (seen[v].size >= 2) continue;
-    const order = [v, ...vars.filter((w) => w !== v)];
-    const other = solve(order, 0, first[v]);
-    if (other) for (const w of vars) seen[w].add(other[w]);
+    // A solution with a different value of v: below the first one, or above it.
+    for (const [from, to] of [[startLo[v], first[v] - 1], [first[v] + 1, startHi[v]]]) {
+      if (from > to) continue;
+      const lo = startLo.slice();
+      const hi = startHi.slice();
+      lo[v] = from;
+      hi[v] = to;
+      const other = solve(lo, hi);
+      if (other) {
+        for (const w of vars) seen[w].add(other[w]);
+        break;
+      }
+    }
   }
   return hidden.filter((_, v) => seen[v].size < 2);
 }
@@ -161,6 +219,6 @@ export function unprotectedLines(cells: readonly SuppressionCell[], k: number, s
  * Cells recoverable even with every cell hidden: no suppression inside the table can protect
  * them (hiding more only removes knowledge, so this is the floor of any pattern).
  */
-export function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean): Set<number> {
-  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed));
+export function inherentlyRecoverable(cells: readonly SuppressionCell[], k: number, totalSuppressed: boolean, budget?: number): Set<number> {
+  return new Set(recoverableCells(cells, k, cells.map(() => true), totalSuppressed, budget));
 }
