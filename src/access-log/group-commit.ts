@@ -26,6 +26,8 @@ interface Unit<K, R> {
 
 /** Most units in one transaction; more wait for the next. */
 const MAX_BATCH = 64;
+/** Event-loop turns a batch waits at most for more units, while more keep coming. */
+const GATHER_TURNS = 8;
 
 /**
  * Group commit for audited reads of one kind. Reads that arrive while a transaction is committing
@@ -44,6 +46,7 @@ const MAX_BATCH = 64;
 export class AccessLogGroupCommit<K, R> {
   private readonly queue: Array<Unit<K, R>> = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly maxInFlight: number;
 
   constructor(
@@ -63,8 +66,31 @@ export class AccessLogGroupCommit<K, R> {
   run<T>(key: K, read: AuditedRead<R, T>, refusal: (error: SamaranError) => AccessRecord): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ key, read, refusal, resolve: resolve as (value: unknown) => void, reject });
-      this.drain();
+      this.schedule();
     });
+  }
+
+  /**
+   * Starts the next batch once the event loop has taken in the requests arriving meanwhile: after
+   * a turn of I/O, and further turns (up to GATHER_TURNS) while the queue still grows. On SQLite a
+   * transaction runs through without yielding, so without this every reveal is a batch of one;
+   * with it, requests that arrive together commit together.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    let turns = 0;
+    let seen = this.queue.length;
+    const gather = () => {
+      if (this.queue.length > seen && ++turns < GATHER_TURNS) {
+        seen = this.queue.length;
+        setImmediate(gather);
+        return;
+      }
+      this.scheduled = false;
+      this.drain();
+    };
+    setImmediate(gather);
   }
 
   private drain(): void {

@@ -78,7 +78,7 @@ export class Metrics {
     });
     this.accessLogAppendSeconds = new Histogram({
       name: 'samaran_access_log_append_duration_seconds',
-      help: 'Time to append one event to the access-log hash chain (inside the caller transaction).',
+      help: 'Time to append one stretch of events to the access-log hash chain (one event, or a group commit\'s batch), inside the caller transaction.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });

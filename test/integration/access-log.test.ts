@@ -236,6 +236,21 @@ describe(`access log, lookup and reveal (${DIALECT})`, () => {
     expect((await t.graphql(VERIFY, {}, auditor)).body.data).toMatchObject({ verifyAccessLog: { ok: true } });
   });
 
+  it('commits reveals that arrive together in shared transactions (one chain append each), on both databases', async () => {
+    const appends = async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(/^samaran_access_log_append_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? NaN);
+    };
+    const together = await t.token(['OFFICER'], 'officer-together');
+    const before = await appends();
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => t.graphql(REVEAL, { subjectId: people[i % 3]!.subjectId, fields: ['FULL_NAME'], purpose: `Together ${i}` }, together)));
+    expect(responses.every((r) => !r.body.errors)).toBe(true);
+    const transactions = (await appends()) - before;
+    expect(transactions).toBeGreaterThanOrEqual(1);
+    expect(transactions).toBeLessThan(16);
+    expect((await events({ action: 'REVEAL' }, 500)).filter((e) => e.purpose?.startsWith('Together '))).toHaveLength(20);
+  });
+
   it('reveals a subject named in upper case, and logs it under the stored (lower-case) id so auditors find it', async () => {
     const person = people[0]!;
     const shouting = await t.token(['OFFICER'], 'officer-upper-case');
