@@ -649,11 +649,7 @@ class BoxEngine implements Engine {
           : [[l[v], mid], [mid + 1, h[v]]];
       for (const [from, to] of ranges) {
         if (from > to) continue;
-        const l2 = l.slice();
-        const h2 = h.slice();
-        l2[v] = from;
-        h2[v] = to;
-        const found = search(l2, h2, of[v]);
+        const found = search(...narrowed(l, h, v, from, to), of[v]);
         if (found || cut) return found;
       }
       return null;
@@ -661,11 +657,7 @@ class BoxEngine implements Engine {
     try {
       for (const [from, to] of [[lo[cell], counts[cell] - 1], [counts[cell] + 1, hi[cell]]]) {
         if (from > to) continue;
-        const l = lo.slice();
-        const h = hi.slice();
-        l[cell] = from;
-        h[cell] = to;
-        const found = search(l, h, of[cell]);
+        const found = search(...narrowed(lo, hi, cell, from, to), of[cell]);
         if (found) return this.t.byKey.filter((c) => found[c] !== counts[c]);
         if (cut) return null;
       }
@@ -1117,11 +1109,7 @@ class BoxEngine implements Engine {
     const count = this.t.counts[cell];
     for (const [from, to] of [[count + 1, hi[cell]], [lo[cell], count - 1]]) {
       if (from > to) continue;
-      const l = lo.slice();
-      const h = hi.slice();
-      l[cell] = from;
-      h[cell] = to;
-      const run = propagate(rows, of, l, h, of[cell], Math.min(PROPAGATION_WORK * (this.t.n + 16), this.budget.left));
+      const run = propagate(rows, of, ...narrowed(lo, hi, cell, from, to), of[cell], Math.min(PROPAGATION_WORK * (this.t.n + 16), this.budget.left));
       this.budget.spend(run.work + this.t.n);
       if (run.feasible) return false;
     }
@@ -1148,6 +1136,15 @@ interface SparseRow {
 const ELIMINATION_WORK = 200_000;
 /** Row visits propagation may spend, per cell. */
 const PROPAGATION_WORK = 200;
+
+/** Copies of the bounds with `cell` restricted to [from, to]. */
+function narrowed(lo: Float64Array, hi: Float64Array, cell: number, from: number, to: number): [Float64Array, Float64Array] {
+  const l = lo.slice();
+  const h = hi.slice();
+  l[cell] = from;
+  h[cell] = to;
+  return [l, h];
+}
 
 function gcd(a: number, b: number): number {
   a = Math.abs(a);

@@ -11,7 +11,8 @@
  * from all the lines at once either (see `determinacy.ts`), unless no pattern could hide it.
  *
  * Pure and allocation-local: no I/O, never mutates its input, and deterministic — the pattern
- * depends on the cells' keys and counts only, not on their order in the input. */
+ * depends on the cells' keys and counts only, not on their order in the input.
+ */
 import { DeterminacyAudit } from './determinacy';
 
 export interface SuppressionCell {

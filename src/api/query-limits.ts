@@ -208,7 +208,8 @@ type Costing = number | 'too-many-nodes';
  * (a reveal or a count table would otherwise walk the schema's types on every request).
  */
 export function costLimitPlugin(maxCost = QUERY_LIMITS.maxCost): ApolloServerPlugin {
-  const fixedCosts = new WeakMap<DocumentNode, Map<string, Costing>>();
+  /** Per document: its costs by operation name, or null when variables can change them. */
+  const fixedCosts = new WeakMap<DocumentNode, Map<string, Costing> | null>();
   const costing = (schema: Parameters<typeof operationCost>[0], document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): Costing | undefined => {
     try {
       return operationCost(schema, document, variables, operationName);
@@ -223,7 +224,7 @@ export function costLimitPlugin(maxCost = QUERY_LIMITS.maxCost): ApolloServerPlu
         async didResolveOperation({ schema, document, request, operationName }) {
           const name = operationName ?? request.operationName ?? undefined;
           let fixed = fixedCosts.get(document);
-          if (!fixed && !variablesCanChangeCost(document)) fixedCosts.set(document, (fixed = new Map()));
+          if (fixed === undefined) fixedCosts.set(document, (fixed = variablesCanChangeCost(document) ? null : new Map()));
           let cost = fixed?.get(name ?? '');
           if (cost === undefined) {
             cost = costing(schema, document, request.variables, name);

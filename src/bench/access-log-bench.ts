@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type autocannon from 'autocannon';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AccessLogService } from '../access-log/access-log.service';
@@ -33,8 +34,9 @@ export async function benchAccessLog(options: { seconds: number; chainEvents?: n
           const body = () => JSON.stringify({ query: REVEAL, variables: { id: ids[next++ % ids.length] } });
           // Steady state: the first seconds of a fresh process compile the hot paths (V8, and the
           // reveal operation itself after its second sighting); they are run and not counted.
-          await throughput(`${server.url}/graphql`, body(), auth, 20, 2, [{ method: 'POST', setupRequest: (request) => ({ ...request, body: body() }) }]);
-          reveals[workers] = await throughput(`${server.url}/graphql`, body(), auth, 20, options.seconds, [{ method: 'POST', setupRequest: (request) => ({ ...request, body: body() }) }]);
+          const requests: autocannon.Request[] = [{ method: 'POST', setupRequest: (request) => ({ ...request, body: body() }) }];
+          await throughput(`${server.url}/graphql`, body(), auth, 20, 2, requests);
+          reveals[workers] = await throughput(`${server.url}/graphql`, body(), auth, 20, options.seconds, requests);
         } finally {
           await server.stop();
         }
