@@ -14,7 +14,7 @@ import { buildSamaranSchema } from './api/schema';
 import { compiledExecution } from './api/compiled-execution';
 import { bearerToken, TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
-import type { RequestContext } from './context';
+import { LazyRequestContext, type RequestContext } from './context';
 import { openDatabase, type Database } from './database/orm';
 import { loadDemoIfEmpty } from './demo/demo-loader';
 import { AuthError } from './errors';
@@ -25,6 +25,7 @@ import { loadKeyring } from './pseudonymization/key-loading';
 import { createServices, type Services } from './services';
 import { corsAllowlist } from './web/cors';
 import { developmentTokenRoutes } from './web/dev-token.routes';
+import { expressHttpClasses } from './web/express-classes';
 import { healthRoutes } from './web/health.routes';
 import { metricsRoutes } from './web/metrics.routes';
 import { webRoutes } from './web/web.routes';
@@ -66,7 +67,8 @@ export async function createSamaranServer(config: Config, options: ServerOptions
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const httpServer = http.createServer(app);
+  // Requests are built as express's own classes: see express-classes.ts (the latency tail).
+  const httpServer = http.createServer(expressHttpClasses(app), app);
 
   const apollo = new ApolloServer<RequestContext>({
     // The schema, executed with graphql-jit once an operation repeats (see compiled-execution.ts).
@@ -106,21 +108,10 @@ export async function createSamaranServer(config: Config, options: ServerOptions
         const principal = await verifier.verify(token);
         observation.sub = principal.sub;
         const { requestId } = observation;
-        // The entity manager and the request's logger are made when first used: most requests need neither.
-        let em: RequestContext['em'] | undefined;
-        let log: RequestContext['log'] | undefined;
-        return {
-          principal,
-          requestId,
-          services,
-          rateLimiter,
-          get em() {
-            return (em ??= database.fork());
-          },
-          get log() {
-            return (log ??= logger.child({ requestId, sub: principal.sub }));
-          },
-        };
+        return new LazyRequestContext(principal, requestId, services, rateLimiter, {
+          forkEntityManager: () => database.fork(),
+          childLogger: () => logger.child({ requestId, sub: principal.sub }),
+        });
       },
     }),
   );
