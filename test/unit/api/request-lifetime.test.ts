@@ -1,6 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { buildSchema, execute, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { LazyRequestContext } from '../../../src/context';
 import { expressHttpClasses } from '../../../src/web/express-classes';
@@ -10,7 +15,7 @@ import { expressHttpClasses } from '../../../src/web/express-classes';
  * request path kept every request reachable from the old generation (a prototype changed after
  * construction; getters or setters defined per object), so each scavenge copied and promoted whole
  * requests: on this service, 5–8 ms pauses every few dozen requests, the counts' latency tail.
- * These tests pin the remedies; the benchmark (`npm run bench counts`) shows their effect.
+ * These tests pin the three remedies; the benchmark (`npm run bench counts`) shows their effect.
  */
 
 async function withServer<T>(app: express.Express, run: (url: string, server: http.Server) => Promise<T>): Promise<T> {
@@ -53,6 +58,42 @@ describe('express requests built as express classes', () => {
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await response.text()).toBe('samaran yes true true');
     });
+  });
+});
+
+describe("Apollo's gateway request context (patches/@apollo+server)", () => {
+  it('has a status accessor on a prototype, not per object, and it still sets the HTTP status', async () => {
+    const schema = buildSchema('type Query { ok: Boolean }');
+    const seen: Array<PropertyDescriptor | undefined> = [];
+    const gateway = {
+      onSchemaLoadOrUpdate(callback: (schemaContext: { apiSchema: typeof schema; coreSupergraphSdl: string }) => void) {
+        callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+        return () => undefined;
+      },
+      load: async () => ({
+        executor: async (request: GatewayGraphQLRequestContext) => {
+          const responseHttp = request.response!.http!;
+          seen.push(Object.getOwnPropertyDescriptor(responseHttp, 'status'));
+          responseHttp.status = 203;
+          return execute({ schema, document: request.document, rootValue: { ok: true } });
+        },
+      }),
+      stop: async () => undefined,
+    };
+    const apollo = new ApolloServer({ gateway, plugins: [ApolloServerPluginCacheControlDisabled()] });
+    await apollo.start();
+    try {
+      const app = express();
+      app.use('/graphql', express.json(), expressMiddleware(apollo));
+      await withServer(app, async (url) => {
+        const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ ok }"}' });
+        expect(response.status).toBe(203);
+        expect(await response.json()).toEqual({ data: { ok: true } });
+      });
+    } finally {
+      await apollo.stop();
+    }
+    expect(seen).toEqual([undefined]);
   });
 });
 
