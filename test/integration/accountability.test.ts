@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Education, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
+import { Dimension, Measure } from '../../src/accountability/dimensions';
+import { Education, Gender, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
 import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput } from '../factories/registrant';
 import { DIALECT, errorCodes, startTestServer, type TestServer } from './harness';
 
@@ -197,6 +198,17 @@ describe(`accountability counts (${DIALECT})`, () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('keeps a finished table once its query is asked a second time at a version, not after one asking', async () => {
+    const { accountability, database } = t.server.services;
+    const query = { groupBy: [Dimension.WAVE, Dimension.OUTCOME], filter: new Map([[Dimension.GENDER, [Gender.FEMALE]]]), measure: Measure.APPLICATIONS, exact: false };
+    const first = await accountability.table(database.fork(), query);
+    const second = await accountability.table(database.fork(), query);
+    const third = await accountability.table(database.fork(), query);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(third).toBe(second);
   });
 
   it('reconciles with a recount of the base tables, and the CLI finds a tampered cell', async () => {
