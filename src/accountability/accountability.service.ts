@@ -140,10 +140,14 @@ export class AccountabilityService {
         return this.cube;
       }
     }
-    const snapshot = await this.database
+    const cube = new CountCube(0);
+    cube.version = await this.database
       .fork()
-      .transactional((tx) => this.store.snapshot(tx), this.database.dialect === 'postgresql' ? { isolationLevel: IsolationLevel.REPEATABLE_READ } : {});
-    this.cube = CountCube.fromCells(snapshot.version, snapshot.applications, snapshot.people);
+      .transactional(
+        (tx) => this.store.readCells(tx, (measure, cells) => cube.addCells(measure, cells)),
+        this.database.dialect === 'postgresql' ? { isolationLevel: IsolationLevel.REPEATABLE_READ } : {},
+      );
+    this.cube = cube;
     this.forgetTables();
     return this.cube;
   }

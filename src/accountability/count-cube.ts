@@ -262,11 +262,10 @@ export class CountCube {
 
   constructor(public version: number) {}
 
-  static fromCells(version: number, applications: StoredCell[], people: StoredCell[]): CountCube {
-    const cube = new CountCube(version);
-    for (const [values, count] of applications) cube.applications.add(values, count);
-    for (const [values, count] of people) cube.people.add(values, count);
-    return cube;
+  /** Adds stored cells to one table (loading; does not change the version). */
+  addCells(measure: 'applications' | 'people', cells: StoredCell[]): void {
+    const table = this[measure];
+    for (const [values, count] of cells) table.add(values, count);
   }
 
   apply(version: number, changes: SerializedChanges): void {

@@ -31,6 +31,8 @@ const UPSERT_CHUNK = 500;
 /** Journal entries kept behind the newest; a process further behind reloads the cells. */
 export const JOURNAL_KEEP = 10_000;
 const PRUNE_EVERY = 1_000;
+/** Cells per read when loading them (see readCells). */
+export const LOAD_CHUNK = 5_000;
 
 /**
  * The persistent side of the counts: the cell tables, their version and journal. All SQL is
@@ -78,10 +80,38 @@ export class CountStore {
    * snapshot (REPEATABLE READ on PostgreSQL; any read transaction on SQLite).
    */
   async snapshot(em: EntityManager): Promise<CountSnapshot> {
+    const snapshot: CountSnapshot = { version: 0, applications: [], people: [] };
+    snapshot.version = await this.readCells(em, (measure, cells) => snapshot[measure].push(...cells));
+    return snapshot;
+  }
+
+  /**
+   * Every non-zero cell, handed to `onCells` LOAD_CHUNK at a time in key order (keyset paging on
+   * the primary key), and the version they belong to. Each chunk's row objects are garbage before
+   * the next is read: one read of 273,396 cells at 10^6 registrants left ~130 MB of them in the old
+   * generation, and every young-generation GC after was ~1 ms slower until a full GC. Call inside a
+   * transaction with a stable snapshot, as `snapshot`.
+   */
+  async readCells(em: EntityManager, onCells: (measure: 'applications' | 'people', cells: StoredCell[]) => void): Promise<number> {
     const version = await this.version(em);
-    const applications = await cells(em, `select ${APPLICATION_COLUMNS.join(', ')}, count as n from count_cell where count <> 0`, APPLICATION_COLUMNS);
-    const people = await cells(em, `select ${PERSON_COLUMNS.join(', ')}, count as n from person_count_cell where count <> 0`, PERSON_COLUMNS);
-    return { version, applications, people };
+    for (const [measure, table, columns] of [
+      ['applications', 'count_cell', APPLICATION_COLUMNS],
+      ['people', 'person_count_cell', PERSON_COLUMNS],
+    ] as const) {
+      const key = columns.join(', ');
+      let after: Array<string | number> = [];
+      for (;;) {
+        const where = after.length ? ` and (${key}) > (${columns.map(() => '?').join(', ')})` : '';
+        const rows = (await em.execute(`select ${key}, count as n from ${table} where count <> 0${where} order by ${key} limit ${LOAD_CHUNK}`, after, 'all')) as Array<
+          Record<string, string | number>
+        >;
+        if (rows.length > 0) onCells(measure, rows.map((row) => [columns.map((c) => String(row[c])), Number(row.n)]));
+        if (rows.length < LOAD_CHUNK) break;
+        const last = rows[rows.length - 1]!;
+        after = columns.map((c) => last[c]!);
+      }
+    }
+    return version;
   }
 
   /** Counts recomputed from the base tables (subjects and applications). */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOAD_CHUNK } from '../../src/accountability/count-store';
 import { Dimension, Measure } from '../../src/accountability/dimensions';
 import { Education, Gender, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
 import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput } from '../factories/registrant';
@@ -242,11 +243,22 @@ describe(`accountability counts (${DIALECT})`, () => {
     expect(new Map(table.cells.map((c) => [`${c.wave}|${c.province}|${c.outcome}`, c.count]))).toEqual(modelApplications());
   });
 
-  it('counts the bulk demo load in the same transactions: a recount finds no difference', async () => {
-    const demo = await startTestServer({ env: { SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '400' } });
+  it('counts the bulk demo load in the same transactions: a recount finds no difference, and the cells load in chunks', async () => {
+    // Enough registrants for more than one chunk of cells (LOAD_CHUNK per read) in each table.
+    const demo = await startTestServer({ env: { SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '14000' } });
     try {
-      const table = (await demo.graphql<{ accountability: Table }>(COUNTS, { measure: 'PEOPLE', exact: true }, await demo.token(['AUDITOR']))).body.data!.accountability;
-      expect(table.total).toBeGreaterThan(380);
+      const auditor = await demo.token(['AUDITOR']);
+      const total = async (measure: string) => (await demo.graphql<{ accountability: Table }>(COUNTS, { measure, exact: true }, auditor)).body.data!.accountability.total;
+      const stored = async (table: string) => {
+        const [row] = (await demo.server.services.database.fork().execute(`select count(*) as cells, sum(count) as n from ${table} where count <> 0`, [], 'all')) as Array<{ cells: number | string; n: number | string }>;
+        return { cells: Number(row!.cells), n: Number(row!.n) };
+      };
+      const applications = await stored('count_cell');
+      const people = await stored('person_count_cell');
+      expect(Math.min(applications.cells, people.cells)).toBeGreaterThan(LOAD_CHUNK);
+      expect(await total('APPLICATIONS')).toBe(applications.n);
+      expect(await total('PEOPLE')).toBe(people.n);
+      expect(people.n).toBeGreaterThan(13_000);
       expect(await demo.server.services.database.fork().transactional((tx) => demo.server.services.counts.reconcile(tx))).toEqual([]);
     } finally {
       await demo.stop();
