@@ -105,7 +105,7 @@ export class CountStore {
         const rows = (await em.execute(`select ${key}, count as n from ${table} where count <> 0${where} order by ${key} limit ${LOAD_CHUNK}`, after, 'all')) as Array<
           Record<string, string | number>
         >;
-        if (rows.length > 0) onCells(measure, rows.map((row) => [columns.map((c) => String(row[c])), Number(row.n)]));
+        if (rows.length > 0) onCells(measure, rows.map((row) => storedCell(row, columns)));
         if (rows.length < LOAD_CHUNK) break;
         const last = rows[rows.length - 1]!;
         after = columns.map((c) => last[c]!);
@@ -186,7 +186,12 @@ async function upsert(session: SqlSession, table: string, columns: string[], cha
 
 async function cells(em: EntityManager, sql: string, columns: string[]): Promise<StoredCell[]> {
   const rows = (await em.execute(sql, [], 'all')) as Array<Record<string, string | number>>;
-  return rows.map((row) => [columns.map((c) => String(row[c])), Number(row.n)]);
+  return rows.map((row) => storedCell(row, columns));
+}
+
+/** A cell row (key columns, then its count as `n`) as a StoredCell. */
+function storedCell(row: Record<string, string | number>, columns: readonly string[]): StoredCell {
+  return [columns.map((c) => String(row[c])), Number(row.n)];
 }
 
 function compare(measure: CellDifference['measure'], stored: StoredCell[], recounted: StoredCell[]): CellDifference[] {

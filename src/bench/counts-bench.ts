@@ -22,7 +22,11 @@ const SHAPES: Record<string, string[]> = {
 };
 const PROVINCE_CODES = ['11', '12', '13', '14', '15', '16', '17', '18', '19', '21', '31', '32', '33', '34', '35', '36', '51', '52', '53', '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76', '81', '82', '91', '92', '93', '94', '95', '96'];
 
-/** Where the bulk load writes: rows as column arrays, in the order of SUBJECT_ROW and APPLICATION_ROW. */
+/**
+ * Where the bulk load writes. Rows come as column arrays: subjects (id, nik token, province,
+ * regency, gender, age band, education, employment), applications (id, subject id, wave, outcome,
+ * rejection reason, registered at).
+ */
 interface LoadSink {
   wave(wave: { number: number; opensAt: Date; closesAt: Date; quota: number }, now: Date): Promise<void>;
   flush(subjects: unknown[][], applications: unknown[][]): Promise<void>;
@@ -41,7 +45,7 @@ async function postgresSink(databaseUrl: string): Promise<LoadSink> {
       await client.query(
         `insert into subject (id, nik_token, province_code, regency_code, gender, age_band, education, employment_status, state, registered_at)
          select id, nik, p, r, g, a, e, m, 'ACTIVE', now() from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(id, nik, p, r, g, a, e, m)`,
-        [subjects[0], subjects[0]!.map(() => `bench.${randomBytes(12).toString('base64url')}`), ...subjects.slice(1)],
+        subjects,
       );
       await client.query(
         `insert into application (id, subject_id, wave_number, outcome, rejection_reason, registered_at)
@@ -69,7 +73,7 @@ function sqliteSink(file: string): LoadSink {
   const application = db.prepare('insert into application (id, subject_id, wave_number, outcome, rejection_reason, registered_at) values (?, ?, ?, ?, ?, ?)');
   const flush = db.transaction((subjects: unknown[][], applications: unknown[][]) => {
     const now = Date.now();
-    for (let i = 0; i < subjects[0]!.length; i++) subject.run(subjects[0]![i], `bench.${randomBytes(12).toString('base64url')}`, ...subjects.slice(1).map((column) => column[i]), now);
+    for (let i = 0; i < subjects[0]!.length; i++) subject.run(...subjects.map((column) => column[i]), now);
     for (let i = 0; i < applications[0]!.length; i++) application.run(...applications.map((column) => (column[i] instanceof Date ? (column[i] as Date).getTime() : column[i])));
   });
   return {
@@ -96,7 +100,7 @@ function sqliteSink(file: string): LoadSink {
  * Loads `count` synthetic registrants straight into subject and application (no ORM unit of work,
  * no vault: the counts never read it), then rebuilds the count cells.
  */
-export async function bulkLoad(db: BenchDatabase, count: number): Promise<{ seconds: number; applications: number; cells: number }> {
+async function bulkLoad(db: BenchDatabase, count: number): Promise<{ seconds: number; applications: number; cells: number }> {
   const started = Date.now();
   const database = await openDatabase(db.config);
   const sink = database.dialect === 'postgresql' ? await postgresSink(db.env.DATABASE_URL!) : sqliteSink(sqliteFile(db.config));
@@ -104,12 +108,12 @@ export async function bulkLoad(db: BenchDatabase, count: number): Promise<{ seco
   const waves = demoWaves(now, count);
   for (const wave of waves) await sink.wave(wave, now);
   const opensAt = new Map(waves.map((w) => [w.number, w.opensAt]));
-  let subjects: unknown[][] = Array.from({ length: 7 }, () => []);
+  let subjects: unknown[][] = Array.from({ length: 8 }, () => []);
   let applications: unknown[][] = Array.from({ length: 6 }, () => []);
   let total = 0;
   const flush = async () => {
     await sink.flush(subjects, applications);
-    subjects = Array.from({ length: 7 }, () => []);
+    subjects = Array.from({ length: 8 }, () => []);
     applications = Array.from({ length: 6 }, () => []);
   };
   for (const person of syntheticRegistrants({ count, seed: 42, waves, now })) {
@@ -117,7 +121,7 @@ export async function bulkLoad(db: BenchDatabase, count: number): Promise<{ seco
     if (!checked.ok) continue;
     const r = checked.registrant;
     const id = randomUUID();
-    [id, r.provinceCode, r.regencyCode, r.gender, r.ageBand, r.education, r.employmentStatus].forEach((v, i) => subjects[i]!.push(v));
+    [id, `bench.${randomBytes(12).toString('base64url')}`, r.provinceCode, r.regencyCode, r.gender, r.ageBand, r.education, r.employmentStatus].forEach((v, i) => subjects[i]!.push(v));
     for (const a of person.applications) {
       [randomUUID(), id, a.wave, a.outcome, a.rejectionReason, opensAt.get(a.wave)].forEach((v, i) => applications[i]!.push(v));
       total += 1;
