@@ -72,7 +72,10 @@ export function createServices(
     subjects: new SubjectQueryService(),
     accessLog,
     counts,
-    accountability: new AccountabilityService(database, counts, config.suppressionK, (cells) => metrics.recordSuppressedCells(cells)),
+    accountability: new AccountabilityService(database, counts, config.suppressionK, {
+      onSuppressed: (cells) => metrics.recordSuppressedCells(cells),
+      onWatchError: (error) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'count version notices lost: reading the version per query until reconnected'),
+    }),
     reveal: new RevealService(tokenizer, sealer, accessLog, new AccessLogGroupCommit(database, accessLog, loadSealedSubjects), now),
     erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),
     legalHolds: new LegalHoldService(accessLog, config.legalHoldDays, now),

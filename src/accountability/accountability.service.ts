@@ -5,6 +5,7 @@ import { InputError } from '../errors';
 import { PROVINCES } from '../regions/provinces';
 import { CountCube, type CellFilter, type GroupedCount } from './count-cube';
 import type { CountStore } from './count-store';
+import { CountVersionWatch } from './count-version-watch';
 import { APPLICATION_DIMENSIONS, Dimension, ENUM_VALUES, Measure, NO_REASON } from './dimensions';
 import { suppressSmallCells } from './suppression';
 
@@ -52,8 +53,12 @@ const FILTER_FIELD: Readonly<Record<Dimension, string>> = {
 
 /**
  * Answers count queries from an in-process cube of the finest-grain cells, never from
- * registrants. Each query first asks the database for the counts' version (one primary-key read)
- * and applies any newer journal entries, so answers are exact as of the query, across processes.
+ * registrants. Each query first learns the counts' current version and applies any newer journal
+ * entries, so answers are exact as of the query, across processes. On SQLite it reads the version
+ * row (in-process, microseconds). On PostgreSQL it hears it: a CountVersionWatch listens to the
+ * version trigger's notices, and the row is read only when the watch cannot vouch for the answer
+ * (not listening, or this process wrote something newer than it heard). The read was a round
+ * trip per query and the largest part of the latency tail at 10^6 registrants.
  * Finished tables are cached per version and query from the second time a query is asked at a
  * version; a new version empties the cache. One-off queries (an analyst's ad-hoc filters) are not
  * kept: each kept table outlives young-generation GCs, which then copy and promote it — with random
@@ -64,12 +69,13 @@ export class AccountabilityService {
   private syncing: Promise<CountCube> | null = null;
   private readonly tables = new Map<string, CountTableResult>();
   private readonly askedOnce = new Set<string>();
+  private watch: CountVersionWatch | null | undefined;
 
   constructor(
     private readonly database: Database,
     private readonly store: CountStore,
     private readonly k: number,
-    private readonly onSuppressed: (cells: number) => void = () => undefined,
+    private readonly observers: { onSuppressed?: (cells: number) => void; onWatchError?: (error: unknown) => void } = {},
   ) {}
 
   /** Validates a query's groupBy and filter; raises BAD_USER_INPUT naming the field. */
@@ -107,23 +113,41 @@ export class AccountabilityService {
       if (this.askedOnce.size >= MAX_ASKED_ONCE) this.askedOnce.clear();
       this.askedOnce.add(cacheKey);
     }
-    if (!query.exact) this.onSuppressed(result.suppressedCells);
+    if (!query.exact) this.observers.onSuppressed?.(result.suppressedCells);
     return result;
   }
 
-  /** The counts' version this process answers from (after bringing it up to date). */
-  async version(em: EntityManager): Promise<number> {
-    return (await this.sync(em)).version;
+  /** True while the counts' version is heard rather than read per query (PostgreSQL). */
+  get hearingVersions(): boolean {
+    return this.watch?.listening ?? false;
   }
 
   /** Brings the cube to the database's current version: journal entries, or a full reload. */
   private async sync(em: EntityManager): Promise<CountCube> {
-    const current = await this.store.version(em);
+    const current = this.versionWatch()?.current(this.store.writtenHere) ?? (await this.readVersion(em));
     if (this.cube && this.cube.version >= current) return this.cube;
     this.syncing ??= this.catchUp(em).finally(() => {
       this.syncing = null;
     });
     return this.syncing;
+  }
+
+  private async readVersion(em: EntityManager): Promise<number> {
+    const version = await this.store.version(em);
+    this.watch?.observe(version);
+    return version;
+  }
+
+  /** The watch, started on the first query on PostgreSQL and stopped when the database closes. */
+  private versionWatch(): CountVersionWatch | null {
+    if (this.watch !== undefined) return this.watch;
+    const url = this.database.dialect === 'postgresql' ? this.database.orm.config.get('clientUrl') : undefined;
+    if (!url) return (this.watch = null);
+    const watch = new CountVersionWatch(url, this.observers.onWatchError);
+    this.watch = watch;
+    void watch.start();
+    this.database.onClose(() => watch.stop());
+    return watch;
   }
 
   private forgetTables(): void {

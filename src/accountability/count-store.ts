@@ -39,6 +39,16 @@ export const LOAD_CHUNK = 5_000;
  * plain and portable (SQLite ≥ 3.24 and PostgreSQL both have `insert … on conflict do update`).
  */
 export class CountStore {
+  private written = 0;
+
+  /**
+   * The newest version this process has written (committed or not yet): a process that heard of
+   * an older one must read the version row to see its own writes (CountVersionWatch).
+   */
+  get writtenHere(): number {
+    return this.written;
+  }
+
   /**
    * Applies the changes inside the caller's transaction (call it from `em.transactional`), after
    * the base rows they describe were written. Increments the version first — a row lock, so
@@ -53,6 +63,7 @@ export class CountStore {
     const [row] = await session.all<{ version: number | string }>('update count_version set version = version + 1 where id = 1 returning version');
     if (!row) throw new Error('count_version is missing; run the migrations');
     const version = Number(row.version);
+    this.written = Math.max(this.written, version);
     await upsert(session, 'count_cell', APPLICATION_COLUMNS, serialized.a);
     await upsert(session, 'person_count_cell', PERSON_COLUMNS, serialized.p);
     await session.run('insert into count_journal (version, changes) values (?, ?)', [version, JSON.stringify(serialized)]);
@@ -141,6 +152,7 @@ export class CountStore {
     const recounted = await this.recount(em);
     await em.execute('update count_version set version = version + 1 where id = 1', [], 'run');
     const version = await this.version(em);
+    this.written = Math.max(this.written, version);
     await em.execute('delete from count_cell', [], 'run');
     await em.execute('delete from person_count_cell', [], 'run');
     await em.execute('delete from count_journal', [], 'run');

@@ -7,7 +7,8 @@ import { PG_ADMIN_URL } from './bench-kit';
 import { benchScreening } from './screening-bench';
 
 /**
- * `npm run bench [counts|access-log|ingest|screening…] [--sizes 100000,1000000] [--seconds 10] [--scale 1000000]`:
+ * `npm run bench [counts|access-log|ingest|screening…] [--sizes 100000,1000000] [--seconds 10] [--scale 1000000]
+ * [--dialects postgresql,sqlite]`:
  * sections run in order and
  * print one JSON line per measurement. Loopback only; creates and drops its own databases.
  */
@@ -16,6 +17,8 @@ interface BenchOptions {
   seconds: number;
   /** Registrants for the ingest section; list size and wave size for screening. */
   scale: number;
+  /** Databases the counts section measures, in order. */
+  dialects: Array<'postgresql' | 'sqlite'>;
 }
 
 const SECTIONS: Record<string, (options: BenchOptions) => Promise<void>> = {
@@ -45,7 +48,10 @@ async function main(argv: string[]): Promise<void> {
     sizes: (flags.get('sizes') ?? '100000,1000000').split(',').map(Number),
     seconds: Number(flags.get('seconds') ?? 10),
     scale: Number(flags.get('scale') ?? 1_000_000),
+    dialects: (flags.get('dialects') ?? 'postgresql,sqlite').split(',') as BenchOptions['dialects'],
   };
+  const unknownDialect = options.dialects.find((d) => d !== 'postgresql' && d !== 'sqlite');
+  if (unknownDialect) throw new Error(`unknown dialect ${unknownDialect}; known: postgresql, sqlite`);
   for (const section of sections.length ? sections : Object.keys(SECTIONS)) {
     const run = SECTIONS[section];
     if (!run) throw new Error(`unknown bench section ${section}; known: ${Object.keys(SECTIONS).join(', ')}`);

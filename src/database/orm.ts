@@ -16,6 +16,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** A fresh EntityManager fork; one per request or job, never the global one. */
   fork(): EntityManager;
+  /** Runs `hook` when the database is closed, before its pool (for connections of one's own). */
+  onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -75,11 +77,16 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     await connection.execute('pragma secure_delete = on');
   }
   if (options.migrate !== false) await orm.getMigrator().up();
+  const closeHooks: Array<() => Promise<void>> = [];
   return {
     orm,
     dialect,
     fork: () => orm.em.fork() as EntityManager,
-    close: () => orm.close(true),
+    onClose: (hook) => void closeHooks.push(hook),
+    async close() {
+      await Promise.allSettled(closeHooks.splice(0).map((hook) => hook()));
+      await orm.close(true);
+    },
   };
 }
 

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOAD_CHUNK } from '../../src/accountability/count-store';
+import { WATCH_APPLICATION_NAME } from '../../src/accountability/count-version-watch';
 import { Dimension, Measure } from '../../src/accountability/dimensions';
 import { Education, Gender, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
 import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput } from '../factories/registrant';
@@ -66,10 +67,10 @@ describe(`accountability counts (${DIALECT})`, () => {
     return response.body.data!.accountability;
   }
 
-  async function register(province: string, education: Education, wave: number, person?: ModelPerson): Promise<ModelPerson> {
+  async function register(province: string, education: Education, wave: number, person?: ModelPerson, via: TestServer = t): Promise<ModelPerson> {
     const target = person ?? { input: buildRegistrant({ wave, provinceCode: province, regencyCode: `${province}71`, education }), province, education, applications: [] };
     const input = { ...target.input, wave };
-    const response = await t.graphql<{ register: { applicationId: string } }>(REGISTER_MUTATION, { input }, operator);
+    const response = await via.graphql<{ register: { applicationId: string } }>(REGISTER_MUTATION, { input }, operator);
     expect(response.body.errors).toBeUndefined();
     target.applications.push({ id: response.body.data!.register.applicationId, wave, outcome: Outcome.PENDING, reason: null });
     if (!person) people.push(target);
@@ -179,23 +180,70 @@ describe(`accountability counts (${DIALECT})`, () => {
     expect(events.some((e) => e.outcome === 'ALLOWED' && String(e.reference).includes('WAVE,PROVINCE,OUTCOME'))).toBe(true);
   });
 
-  it('stays exact across processes: a second server on the same database sees every change at once', async () => {
-    const second = await startTestServer({
+  /** A second server on the same database: another process, with its own cube and count store. */
+  function startSecondServer(): Promise<TestServer> {
+    return startTestServer({
       env: {
         ...(DIALECT === 'postgresql' ? { DATABASE_URL: t.config.databaseUrl! } : { SAMARAN_DATA_DIR: t.config.dataDir }),
         SAMARAN_KEYS_FILE: t.config.keysFile,
         SAMARAN_JWKS_FILE: path.join(t.config.dataDir, 'dev-jwks.json'),
       },
     });
+  }
+  const totalOn = async (server: TestServer) => (await server.graphql<{ accountability: Table }>(COUNTS, { exact: true }, auditor)).body.data!.accountability.total!;
+
+  it('stays exact across processes: a second server on the same database sees every change another commits', async () => {
+    const second = await startSecondServer();
     try {
-      const ask = async (server: TestServer) => (await server.graphql<{ accountability: Table }>(COUNTS, { exact: true }, auditor)).body.data!.accountability.total;
-      const before = await ask(second);
+      const before = await totalOn(second);
       await register('31', Education.DIPLOMA, 1);
-      expect(await ask(second)).toBe(before! + 1);
+      // SQLite: the version row is read before every query. PostgreSQL: the commit's notice is
+      // heard within milliseconds (a later test shows it is heard, not read).
+      if (DIALECT === 'sqlite') expect(await totalOn(second)).toBe(before + 1);
+      else await expect.poll(() => totalOn(second), { timeout: 2_000, interval: 5 }).toBe(before + 1);
       await decide(people.at(-1)!.applications[0]!, Outcome.ACCEPTED);
       const accepted = async (server: TestServer) =>
         (await server.graphql<{ accountability: Table }>(COUNTS, { filter: { outcome: ['ACCEPTED'] }, exact: true }, auditor)).body.data!.accountability.total;
-      expect(await accepted(second)).toBe(await accepted(t));
+      await expect.poll(() => accepted(second), { timeout: 2_000, interval: 5 }).toBe(await accepted(t));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it.runIf(DIALECT === 'postgresql')('hears the version on PostgreSQL: another process\'s commit reaches the cube with no version read per query', async () => {
+    const { accountability, counts } = t.server.services;
+    await totalOn(t);
+    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    const second = await startSecondServer();
+    try {
+      const before = await totalOn(t);
+      const reads = vi.spyOn(counts, 'version');
+      try {
+        await register('31', Education.DIPLOMA, 1, undefined, second);
+        await expect.poll(() => totalOn(t), { timeout: 2_000, interval: 5 }).toBe(before + 1);
+        // The journal entry was read to catch up; the version row never.
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it.runIf(DIALECT === 'postgresql')('reads the version per query while its notices are lost, and listens again', async () => {
+    const { accountability } = t.server.services;
+    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    const second = await startSecondServer();
+    try {
+      await t.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database() and pid <> pg_backend_pid()`, [WATCH_APPLICATION_NAME]);
+      await expect.poll(() => accountability.hearingVersions, { timeout: 2_000, interval: 5 }).toBe(false);
+      const before = await totalOn(t);
+      await register('31', Education.DIPLOMA, 1, undefined, second);
+      // Nothing heard, so the version is read: the other process's commit is counted at once.
+      expect(await totalOn(t)).toBe(before + 1);
+      expect(t.logLines.some((line) => line.includes('count version notices lost'))).toBe(true);
+      await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
     } finally {
       await second.stop();
     }
