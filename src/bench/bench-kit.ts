@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { developmentJwksFile, ensureDevelopmentSigningKey, mintDevelopmentToken } from '../auth/development-keys';
 import { loadConfig, type Config } from '../config';
 import { Keyring, writeKeysFile } from '../pseudonymization';
+import type { LatencyJob, LatencyResult } from './latency-client';
 
 /** Shared tooling for `npm run bench`: fresh databases, a server in a child process, timing. */
 
@@ -134,34 +135,20 @@ export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
-/** One POST over a keep-alive connection (node:http: fetch's own overhead would dominate small answers). */
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** Sequential requests from one client: per-request latency in ms. */
+/**
+ * Sequential requests from one client, sent from a fresh child process (latency-client): per-request
+ * latency in ms over `count` requests after `warmup`.
+ */
 export async function latencies(url: string, requests: () => { body: string; headers: Record<string, string> }, count: number, warmup = 50): Promise<{ p50: number; p99: number; max: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < warmup + count; i++) {
-    const { body, headers } = requests();
-    const started = process.hrtime.bigint();
-    const response = await post(url, body, headers);
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-    if (response.status !== 200 || response.text.includes('"errors"')) throw new Error(`bench request failed: ${response.status} ${response.text.slice(0, 200)}`);
-    if (i >= warmup) times.push(elapsed);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: round(percentile(times, 50)), p99: round(percentile(times, 99)), max: round(times[times.length - 1]!) };
+  const job: LatencyJob = { url, requests: Array.from({ length: warmup + count }, requests) };
+  const client = fork(path.join(__dirname, 'latency-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const answered = once(client, 'message') as Promise<[LatencyResult]>;
+  const exited = once(client, 'exit').then(([code]): [LatencyResult] => [{ error: `latency client exited with ${String(code)} before answering` }]);
+  client.send(job);
+  const [{ times, error }] = await Promise.race([answered, exited]);
+  if (!times) throw new Error(error);
+  const measured = times.slice(warmup).sort((a, b) => a - b);
+  return { p50: round(percentile(measured, 50)), p99: round(percentile(measured, 99)), max: round(measured[measured.length - 1]!) };
 }
 
 /** Requests per second with `connections` concurrent keep-alive connections for `seconds`. */
