@@ -74,7 +74,11 @@ export function createServices(
     counts,
     accountability: new AccountabilityService(database, counts, config.suppressionK, {
       onSuppressed: (cells) => metrics.recordSuppressedCells(cells),
-      onWatchError: (error) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'count version notices lost: reading the version per query until reconnected'),
+      onWatchError: (error) =>
+        logger.warn(
+          { errorName: error instanceof Error ? error.name : typeof error, pgCode: (error as { code?: unknown })?.code },
+          'count version notices lost: reading the version per query until they are heard again',
+        ),
     }),
     reveal: new RevealService(tokenizer, sealer, accessLog, new AccessLogGroupCommit(database, accessLog, loadSealedSubjects), now),
     erasure: new ErasureService(sealer, accessLog, config, now, () => purgeDestroyedData(database)),

@@ -5,7 +5,7 @@ import { InputError } from '../errors';
 import { PROVINCES } from '../regions/provinces';
 import { CountCube, type CellFilter, type GroupedCount } from './count-cube';
 import type { CountStore } from './count-store';
-import { CountVersionWatch } from './count-version-watch';
+import { CountVersionWatch, SqliteVersionRow, type CountVersionSource } from './count-version';
 import { APPLICATION_DIMENSIONS, Dimension, ENUM_VALUES, Measure, NO_REASON } from './dimensions';
 import { suppressSmallCells } from './suppression';
 
@@ -54,11 +54,12 @@ const FILTER_FIELD: Readonly<Record<Dimension, string>> = {
 /**
  * Answers count queries from an in-process cube of the finest-grain cells, never from
  * registrants. Each query first learns the counts' current version and applies any newer journal
- * entries, so answers are exact as of the query, across processes. On SQLite it reads the version
- * row (in-process, microseconds). On PostgreSQL it hears it: a CountVersionWatch listens to the
+ * entries, so answers are exact as of a committed version: this process's own writes at once,
+ * other processes' as soon as their commit is known here. On SQLite it reads the version row
+ * on a connection of its own (synchronous, microseconds: SqliteVersionRow). On PostgreSQL it hears it: a CountVersionWatch listens to the
  * version trigger's notices, and the row is read only when the watch cannot vouch for the answer
  * (not listening, or this process wrote something newer than it heard). The read was a round
- * trip per query and the largest part of the latency tail at 10^6 registrants.
+ * trip per query, half of the median latency at 10^6 registrants.
  * Finished tables are cached per version and query from the second time a query is asked at a
  * version; a new version empties the cache. One-off queries (an analyst's ad-hoc filters) are not
  * kept: each kept table outlives young-generation GCs, which then copy and promote it — with random
@@ -69,7 +70,7 @@ export class AccountabilityService {
   private syncing: Promise<CountCube> | null = null;
   private readonly tables = new Map<string, CountTableResult>();
   private readonly askedOnce = new Set<string>();
-  private watch: CountVersionWatch | null | undefined;
+  private versions: CountVersionSource | undefined;
 
   constructor(
     private readonly database: Database,
@@ -119,12 +120,12 @@ export class AccountabilityService {
 
   /** True while the counts' version is heard rather than read per query (PostgreSQL). */
   get hearingVersions(): boolean {
-    return this.watch?.listening ?? false;
+    return this.versions instanceof CountVersionWatch && this.versions.listening;
   }
 
   /** Brings the cube to the database's current version: journal entries, or a full reload. */
   private async sync(em: EntityManager): Promise<CountCube> {
-    const current = this.versionWatch()?.current(this.store.writtenHere) ?? (await this.readVersion(em));
+    const current = this.versionSource().current(this.store.writtenHere) ?? (await this.readVersion(em));
     if (this.cube && this.cube.version >= current) return this.cube;
     this.syncing ??= this.catchUp(em).finally(() => {
       this.syncing = null;
@@ -134,20 +135,24 @@ export class AccountabilityService {
 
   private async readVersion(em: EntityManager): Promise<number> {
     const version = await this.store.version(em);
-    this.watch?.observe(version);
+    this.versions?.observe(version);
     return version;
   }
 
-  /** The watch, started on the first query on PostgreSQL and stopped when the database closes. */
-  private versionWatch(): CountVersionWatch | null {
-    if (this.watch !== undefined) return this.watch;
-    const url = this.database.dialect === 'postgresql' ? this.database.orm.config.get('clientUrl') : undefined;
-    if (!url) return (this.watch = null);
-    const watch = new CountVersionWatch(url, this.observers.onWatchError);
-    this.watch = watch;
-    void watch.start();
-    this.database.onClose(() => watch.stop());
-    return watch;
+  /** Made on the first query and closed with the database. */
+  private versionSource(): CountVersionSource {
+    if (this.versions) return this.versions;
+    let source: CountVersionSource;
+    if (this.database.dialect === 'postgresql') {
+      const watch = new CountVersionWatch(this.database.orm.config.get('clientUrl')!, this.observers.onWatchError);
+      void watch.start();
+      source = watch;
+    } else {
+      source = new SqliteVersionRow(this.database.orm.config.get('dbName')!);
+    }
+    this.versions = source;
+    this.database.onClose(() => source.close());
+    return source;
   }
 
   private forgetTables(): void {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOAD_CHUNK } from '../../src/accountability/count-store';
-import { WATCH_APPLICATION_NAME } from '../../src/accountability/count-version-watch';
+import { WATCH_APPLICATION_NAME } from '../../src/accountability/count-version';
 import { Dimension, Measure } from '../../src/accountability/dimensions';
 import { Education, Gender, Outcome, RejectionReason } from '../../src/subjects/subject.enums';
 import { buildRegistrant, OPEN_WAVE_MUTATION, REGISTER_MUTATION, waveInput } from '../factories/registrant';
@@ -247,6 +247,30 @@ describe(`accountability counts (${DIALECT})`, () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it.runIf(DIALECT === 'postgresql')('does not trust what it hears when the version trigger is missing', async () => {
+    const { accountability } = t.server.services;
+    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    const second = await startSecondServer();
+    try {
+      await t.sql('drop trigger count_version_notify on count_version');
+      await t.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database() and pid <> pg_backend_pid()`, [WATCH_APPLICATION_NAME]);
+      await expect.poll(() => accountability.hearingVersions, { timeout: 2_000, interval: 5 }).toBe(false);
+      // It reconnects after a second, finds no trigger, and keeps reading the version per query.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(accountability.hearingVersions).toBe(false);
+      const before = await totalOn(t);
+      await register('31', Education.DIPLOMA, 1, undefined, second);
+      expect(await totalOn(t)).toBe(before + 1);
+      expect(t.logLines.filter((line) => line.includes('CountVersionTriggerMissing')).length).toBeGreaterThan(0);
+    } finally {
+      await t.sql(
+        'create trigger count_version_notify after insert or update on count_version for each row execute function samaran_count_version_notify()',
+      );
+      await second.stop();
+    }
+    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
   });
 
   it('keeps a finished table once its query is asked a second time at a version, not after one asking', async () => {
