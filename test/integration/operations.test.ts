@@ -295,9 +295,11 @@ describe('operations: lifecycle of the built server process', () => {
     const env = { NODE_ENV: 'test', SAMARAN_DATA_DIR: workerDir, SAMARAN_DEMO: 'on', SAMARAN_DEMO_REGISTRANTS: '20', SAMARAN_WORKERS: '2', SAMARAN_REVEAL_RATE: '6/1h', SAMARAN_LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' };
     const server = spawnServe(env);
     try {
-      const ready = await server.waitFor((line) => line.msg === 'ready');
-      await server.waitFor((line) => line.msg === 'all workers ready');
-      const url = String(ready.url);
+      // Both waits from the start: the primary's line can come before a worker's through the pipe.
+      const workerReady = server.waitFor((line) => line.msg === 'ready');
+      const allReady = server.waitFor((line) => line.msg === 'all workers ready');
+      const url = String((await workerReady).url);
+      await allReady;
       const database = await openDatabase(loadConfig(env), { migrate: false });
       const [subject] = (await database.fork().execute('select id from subject limit 1')) as Array<{ id: string }>;
       await database.close();
