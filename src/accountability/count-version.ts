@@ -98,7 +98,7 @@ export class CountVersionWatch implements CountVersionSource {
     if (version > this.heard) this.heard = version;
   }
 
-  /** True while notices are being heard and trusted (for tests and /metrics). */
+  /** True while notices are being heard and trusted (AccountabilityService.hearingVersions). */
   get listening(): boolean {
     return this.client !== null && performance.now() - this.confirmedAt <= TRUST_MS;
   }
