@@ -55,11 +55,12 @@ const FILTER_FIELD: Readonly<Record<Dimension, string>> = {
  * Answers count queries from an in-process cube of the finest-grain cells, never from
  * registrants. Each query first learns the counts' current version and applies any newer journal
  * entries, so answers are exact as of a committed version: this process's own writes at once,
- * other processes' as soon as their commit is known here. On SQLite it reads the version row
- * on a connection of its own (synchronous, microseconds: SqliteVersionRow). On PostgreSQL it hears it: a CountVersionWatch listens to the
- * version trigger's notices, and the row is read only when the watch cannot vouch for the answer
- * (not listening, or this process wrote something newer than it heard). The read was a round
- * trip per query, half of the median latency at 10^6 registrants.
+ * other processes' as soon as their commit is known here. On SQLite it reads the version row on
+ * a connection of its own (synchronous, microseconds: SqliteVersionRow). On PostgreSQL it hears
+ * it: a CountVersionWatch listens to the version trigger's notices, and the row is read only when
+ * the watch cannot vouch for the answer (not listening, or this process wrote something newer
+ * than it heard). The read was a round trip per query, half of the median latency at 10^6
+ * registrants.
  * Finished tables are cached per version and query from the second time a query is asked at a
  * version; a new version empties the cache. One-off queries (an analyst's ad-hoc filters) are not
  * kept: each kept table outlives young-generation GCs, which then copy and promote it — with random

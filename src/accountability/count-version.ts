@@ -79,7 +79,6 @@ export class CountVersionWatch implements CountVersionSource {
   private confirmedAt = -Infinity;
   private heartbeat: NodeJS.Timeout | null = null;
   private reconnect: NodeJS.Timeout | null = null;
-  private stopped = false;
   /** The kind of failure reported since the last good heartbeat: retries failing alike are not reported again. */
   private reported: string | null = null;
 
@@ -105,12 +104,10 @@ export class CountVersionWatch implements CountVersionSource {
 
   /** Connects and listens; resolves when the first version is heard, or the first attempt failed. */
   async start(): Promise<void> {
-    this.stopped = false;
     await this.connect();
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.reconnect) clearTimeout(this.reconnect);
     this.heartbeat = this.reconnect = null;
@@ -121,6 +118,9 @@ export class CountVersionWatch implements CountVersionSource {
 
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.connectionString, keepAlive: true, application_name: WATCH_APPLICATION_NAME });
+    // Current from the start (it is trusted only after a heartbeat answers): any failure of a
+    // client that is no longer current is already handled.
+    this.client = client;
     client.on('notification', (message) => {
       if (message.channel === COUNT_VERSION_CHANNEL && message.payload) this.observe(Number(message.payload));
     });
@@ -133,11 +133,8 @@ export class CountVersionWatch implements CountVersionSource {
       // Without the trigger nothing is announced, and a heartbeat-old version would pass for current.
       const trigger = await client.query(`select 1 from pg_trigger where tgname = 'count_version_notify' and tgrelid = 'count_version'::regclass`);
       if (trigger.rowCount !== 1) throw new CountVersionTriggerMissing();
-      if (this.stopped) return void (await client.end());
-      this.client = client;
       await this.confirm(client);
-      if (client !== this.client) return;
-      this.heartbeat = setInterval(() => void this.confirm(client), HEARTBEAT_MS).unref();
+      if (client === this.client) this.heartbeat = setInterval(() => void this.confirm(client), HEARTBEAT_MS).unref();
     } catch (error) {
       this.fail(client, error);
     }
@@ -156,23 +153,20 @@ export class CountVersionWatch implements CountVersionSource {
   }
 
   private fail(client: Client, error: unknown): void {
-    if (client !== this.client && this.client !== null) return;
+    if (client !== this.client) return;
     this.client = null;
     this.confirmedAt = -Infinity;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     void client.end().catch(() => undefined);
-    if (this.stopped) return;
     const kind = error instanceof Error ? error.name : typeof error;
     if (this.reported !== kind) {
       this.reported = kind;
       this.onError(error);
     }
-    if (this.reconnect === null) {
-      this.reconnect = setTimeout(() => {
-        this.reconnect = null;
-        if (!this.stopped) void this.connect();
-      }, RECONNECT_MS).unref();
-    }
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      void this.connect();
+    }, RECONNECT_MS).unref();
   }
 }

@@ -170,6 +170,18 @@ async function naiveGroupBy(db: BenchDatabase): Promise<number> {
   return round(median(times));
 }
 
+/** A count query's request body; `uncached` adds a random province filter (almost always a table-cache miss). */
+function queryBody(groupBy: string[], uncached = false): string {
+  return JSON.stringify({ query: QUERY, variables: { groupBy, filter: uncached ? { province: randomProvinces() } : undefined } });
+}
+
+/** One POST of `body`; the answer's text. */
+async function postOnce(url: string, body: string, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  if (!response.ok) throw new Error(`bench request failed: ${response.status}`);
+  return response.text();
+}
+
 function randomProvinces(): string[] {
   const picked = PROVINCE_CODES.filter(() => Math.random() < 0.5);
   return picked.length > 0 ? picked : ['31'];
@@ -204,31 +216,34 @@ async function benchCountsOn(dialect: 'postgresql' | 'sqlite', options: { sizes:
         // shape (discarded), so the first shape measured does not also carry the JIT's tiering and
         // the full GC that follows the load.
         const coldStarted = process.hrtime.bigint();
-        const cold = await fetch(url, { method: 'POST', body: JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['1d-wave'] } }), headers: { 'content-type': 'application/json', ...auth } });
-        if (!cold.ok) throw new Error(`bench request failed: ${cold.status}`);
-        await cold.text();
+        await postOnce(url, queryBody(SHAPES['1d-wave']!), auth);
         const firstQueryMs = round(Number(process.hrtime.bigint() - coldStarted) / 1e6);
+        // Every shape in turn, each pass alternately repeated and uncached.
         const shapes = Object.values(SHAPES);
         let turn = 0;
-        await latencies(url, () => ({ body: JSON.stringify({ query: QUERY, variables: { groupBy: shapes[turn++ % shapes.length], filter: turn % 2 ? { province: randomProvinces() } : undefined } }), headers: auth }), WARMUP_REQUESTS, 0);
+        const warmup = () => {
+          const groupBy = shapes[turn % shapes.length]!;
+          const uncached = Math.floor(turn++ / shapes.length) % 2 === 1;
+          return { body: queryBody(groupBy, uncached), headers: auth };
+        };
+        await latencies(url, warmup, WARMUP_REQUESTS, 0);
         report(`counts.coldStart[${dialect}][${size}]`, { firstQueryMsIncludingCubeLoad: firstQueryMs, warmupRequests: WARMUP_REQUESTS });
         let worst = 0;
         for (const [name, groupBy] of Object.entries(SHAPES)) {
-          const same = JSON.stringify({ query: QUERY, variables: { groupBy } });
+          const same = queryBody(groupBy);
           const repeated = await latencies(url, () => ({ body: same, headers: auth }), LATENCY_REQUESTS);
           // Random province filters: almost every request misses the per-version table cache.
-          const varied = await latencies(url, () => ({ body: JSON.stringify({ query: QUERY, variables: { groupBy, filter: { province: randomProvinces() } } }), headers: auth }), LATENCY_REQUESTS);
+          const varied = await latencies(url, () => ({ body: queryBody(groupBy, true), headers: auth }), LATENCY_REQUESTS);
           worst = Math.max(worst, repeated.p99, varied.p99);
           report(`counts.latency[${dialect}][${size}].${name}`, { repeatedMs: repeated, uncachedMs: varied });
         }
         p99BySize.set(size, worst);
         const naiveMs = await naiveGroupBy(db);
-        const body2d = JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'] } });
-        const response = await fetch(url, { method: 'POST', body: body2d, headers: { 'content-type': 'application/json', ...auth } });
-        fixedBody = await response.text();
+        const body2d = queryBody(SHAPES['2d-wave-province']!);
+        fixedBody = await postOnce(url, body2d, auth);
         const ours = await throughput(url, body2d, auth, 20, options.seconds);
         ourThroughput = ours.rps;
-        const uncached = await latencies(url, () => ({ body: JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'], filter: { province: randomProvinces() } } }), headers: auth }), 200);
+        const uncached = await latencies(url, () => ({ body: queryBody(SHAPES['2d-wave-province']!, true), headers: auth }), 200);
         report(`counts.compare[${dialect}][${size}]`, {
           naiveGroupByMs: naiveMs,
           samaranUncachedP50Ms: uncached.p50,
@@ -256,7 +271,7 @@ async function compareWithMinimalApollo(fixedBody: string, throughputs: Record<s
   fs.writeFileSync(fixedFile, fixedBody);
   const minimal = await startChild({ SAMARAN_FIXED_RESPONSE: fixedFile, NODE_ENV: 'production' }, { script: path.join(__dirname, 'minimal-apollo.js'), args: [], readyPath: '/ready' });
   try {
-    const body = JSON.stringify({ query: QUERY, variables: { groupBy: SHAPES['2d-wave-province'] } });
+    const body = queryBody(SHAPES['2d-wave-province']!);
     const baseline = await throughput(`${minimal.url}/graphql`, body, {}, 20, seconds);
     report('counts.throughput', {
       minimalApolloRps: baseline.rps,

@@ -192,6 +192,18 @@ describe(`accountability counts (${DIALECT})`, () => {
   }
   const totalOn = async (server: TestServer) => (await server.graphql<{ accountability: Table }>(COUNTS, { exact: true }, auditor)).body.data!.accountability.total!;
 
+  /** PostgreSQL: a count query starts the version watch; waits until what it hears is trusted. */
+  async function watchListening(): Promise<void> {
+    await totalOn(t);
+    await expect.poll(() => t.server.services.accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+  }
+
+  /** PostgreSQL: ends the version watch's connection from the server side and waits until it is no longer trusted. */
+  async function cutWatchConnection(): Promise<void> {
+    await t.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database() and pid <> pg_backend_pid()`, [WATCH_APPLICATION_NAME]);
+    await expect.poll(() => t.server.services.accountability.hearingVersions, { timeout: 2_000, interval: 5 }).toBe(false);
+  }
+
   it('stays exact across processes: a second server on the same database sees every change another commits', async () => {
     const second = await startSecondServer();
     try {
@@ -211,9 +223,8 @@ describe(`accountability counts (${DIALECT})`, () => {
   });
 
   it.runIf(DIALECT === 'postgresql')('hears the version on PostgreSQL: another process\'s commit reaches the cube with no version read per query', async () => {
-    const { accountability, counts } = t.server.services;
-    await totalOn(t);
-    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    const { counts } = t.server.services;
+    await watchListening();
     const second = await startSecondServer();
     try {
       const before = await totalOn(t);
@@ -232,34 +243,30 @@ describe(`accountability counts (${DIALECT})`, () => {
   });
 
   it.runIf(DIALECT === 'postgresql')('reads the version per query while its notices are lost, and listens again', async () => {
-    const { accountability } = t.server.services;
-    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    await watchListening();
     const second = await startSecondServer();
     try {
-      await t.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database() and pid <> pg_backend_pid()`, [WATCH_APPLICATION_NAME]);
-      await expect.poll(() => accountability.hearingVersions, { timeout: 2_000, interval: 5 }).toBe(false);
+      await cutWatchConnection();
       const before = await totalOn(t);
       await register('31', Education.DIPLOMA, 1, undefined, second);
       // Nothing heard, so the version is read: the other process's commit is counted at once.
       expect(await totalOn(t)).toBe(before + 1);
       expect(t.logLines.some((line) => line.includes('count version notices lost'))).toBe(true);
-      await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+      await watchListening();
     } finally {
       await second.stop();
     }
   });
 
   it.runIf(DIALECT === 'postgresql')('does not trust what it hears when the version trigger is missing', async () => {
-    const { accountability } = t.server.services;
-    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    await watchListening();
     const second = await startSecondServer();
     try {
       await t.sql('drop trigger count_version_notify on count_version');
-      await t.sql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database() and pid <> pg_backend_pid()`, [WATCH_APPLICATION_NAME]);
-      await expect.poll(() => accountability.hearingVersions, { timeout: 2_000, interval: 5 }).toBe(false);
+      await cutWatchConnection();
       // It reconnects after a second, finds no trigger, and keeps reading the version per query.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
-      expect(accountability.hearingVersions).toBe(false);
+      expect(t.server.services.accountability.hearingVersions).toBe(false);
       const before = await totalOn(t);
       await register('31', Education.DIPLOMA, 1, undefined, second);
       expect(await totalOn(t)).toBe(before + 1);
@@ -270,7 +277,7 @@ describe(`accountability counts (${DIALECT})`, () => {
       );
       await second.stop();
     }
-    await expect.poll(() => accountability.hearingVersions, { timeout: 5_000 }).toBe(true);
+    await watchListening();
   });
 
   it('keeps a finished table once its query is asked a second time at a version, not after one asking', async () => {

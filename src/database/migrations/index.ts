@@ -8,9 +8,9 @@ import { Migration20261123120000Counts as SqliteCounts } from './sqlite/Migratio
 import { Migration20261123130000Erasure as PostgresqlErasure } from './postgresql/Migration20261123130000_erasure';
 import { Migration20261123130000Erasure as SqliteErasure } from './sqlite/Migration20261123130000_erasure';
 import { Migration20261124090000Screening as PostgresqlScreening } from './postgresql/Migration20261124090000_screening';
-import { Migration20261202090000CountVersionNotify as PostgresqlCountVersionNotify } from './postgresql/Migration20261202090000_count_version_notify';
 import { Migration20261124090000Screening as SqliteScreening } from './sqlite/Migration20261124090000_screening';
 import { Migration20261125090000ApplicationIndexes as SqliteApplicationIndexes } from './sqlite/Migration20261125090000_application_indexes';
+import { Migration20261202090000CountVersionNotify as PostgresqlCountVersionNotify } from './postgresql/Migration20261202090000_count_version_notify';
 
 /**
  * One migration list per dialect: MikroORM has no single migration set for SQLite and
